@@ -1,0 +1,5 @@
+"""novum: self-hostable patent intelligence."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per source format; each defines an ``XmlFormat`` or ``StreamFormat`` subclass."""

@@ -1,0 +1,67 @@
+"""Read one file (or one archive member) into ``ParsedDocument`` records, whatever its format.
+
+XML is recognised by its first non-blank byte and handed to the per-document XML router; anything else is offered
+to the stream formats' sniffers. A file nobody recognises becomes one quarantined record, never an exception.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from novum.ingest.formats.base import ParsedDocument
+from novum.ingest.registry import detect_stream_format, xml_formats
+from novum.ingest.xmlstream import read_xml
+
+HEAD_BYTES = 64 * 1024
+
+
+def read_file(path: Path) -> Iterator[ParsedDocument]:
+    """Parse a file on disk; ``.gz`` files are decompressed on the fly."""
+    with open(path, "rb") as handle:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(handle) as unzipped:
+                yield from read_stream(unzipped, path.name[:-3])
+        else:
+            yield from read_stream(handle, path.name)
+
+
+def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
+    """Parse a binary stream whose name (for sniffing and messages) is ``filename``."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    try:
+        head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
+    except (OSError, EOFError) as exc:
+        yield ParsedDocument("file", b"", error=f"cannot read file: {exc}")
+        return
+    if not head.strip():
+        yield ParsedDocument("file", b"", error="empty file")
+        return
+    if looks_like_xml(head):
+        try:
+            yield from read_xml(buffered, xml_formats())
+        except (OSError, EOFError) as exc:  # truncated .gz and similar
+            yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
+        return
+    reader = detect_stream_format(head, filename)
+    if reader is None:
+        yield ParsedDocument("file", head[:4096], error="unknown format: not XML and no reader recognises its content")
+        return
+    try:
+        for document in reader.parse(buffered, filename):
+            document.format = document.format or reader.name
+            yield document
+    except (OSError, EOFError) as exc:
+        yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
+
+
+def looks_like_xml(head: bytes) -> bool:
+    """XML starts with ``<`` once any byte-order mark and blanks are skipped (UTF-16 included)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head[:512].decode("utf-16", errors="ignore").encode()
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return head.lstrip().startswith(b"<")

@@ -1,0 +1,1 @@
+"""Normalisers shared by every parser: numbers, dates, classification symbols, claim references, text."""
