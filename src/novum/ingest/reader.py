@@ -17,16 +17,13 @@ from novum.ingest.registry import detect_stream_format, xml_formats
 from novum.ingest.xmlstream import read_xml
 
 HEAD_BYTES = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_file(path: Path) -> Iterator[ParsedDocument]:
-    """Parse a file on disk; ``.gz`` files are decompressed on the fly."""
+    """Parse a file on disk (gzip-compressed files are recognised by their magic bytes)."""
     with open(path, "rb") as handle:
-        if path.suffix.lower() == ".gz":
-            with gzip.open(handle) as unzipped:
-                yield from read_stream(unzipped, path.name[:-3])
-        else:
-            yield from read_stream(handle, path.name)
+        yield from read_stream(handle, path.name)
 
 
 def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
@@ -39,6 +36,10 @@ def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         return
     if not head.strip():
         yield ParsedDocument("file", b"", error="empty file")
+        return
+    if head.startswith(_GZIP_MAGIC):
+        with gzip.GzipFile(fileobj=buffered) as unzipped:
+            yield from read_stream(unzipped, filename.removesuffix(".gz").removesuffix(".GZ"))  # type: ignore[arg-type]
         return
     if looks_like_xml(head):
         try:

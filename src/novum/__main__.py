@@ -1,0 +1,5 @@
+"""``python -m novum`` runs the command line."""
+
+from novum.cli.app import main
+
+main()

@@ -1,0 +1,239 @@
+"""``novum`` commands. Each one opens the data directory, calls the library, and prints the result."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from platformdirs import user_data_dir
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
+from novum.cli.show import print_hits, render_patent
+from novum.errors import NovumError
+from novum.index.lexical import Filters, LexicalIndex
+from novum.ingest import pipeline
+from novum.ingest.formats.records import CSV_COLUMNS, flat_row
+from novum.ingest.registry import describe
+from novum.search.prior_art import SearchRequest, search
+from novum.store.sqlite import Store
+
+app = typer.Typer(
+    help="novum: ingest patent publications, search prior art, from the command line.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="NOVUM_DATA_DIR",
+        help="Where the store and indexes live (default: the per-user data directory).",
+        show_default=False,
+    ),
+]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def data_dir(path: Path | None) -> Path:
+    return path if path is not None else Path(user_data_dir("novum", appauthor=False))
+
+
+def _iso(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.replace("/", "-")).isoformat()
+    except ValueError:
+        if len(value) == 8 and value.isdigit():
+            return _iso(f"{value[:4]}-{value[4:6]}-{value[6:]}", option)
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders, .zip/.tar/.gz archives.", show_default=False)],
+    data: DataDir = None,
+    show_problems: Annotated[int, typer.Option(help="How many quarantined documents to list.")] = 20,
+) -> None:
+    """Read publications in any supported format into the store and index them. Safe to re-run or resume."""
+    with Store(data_dir(data)) as store:
+        index = LexicalIndex(store.data_dir)
+        columns = (
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.completed:,} docs"),
+            TextColumn("{task.fields[rate]:,.0f} docs/s"),
+            TextColumn("{task.fields[quarantined]} quarantined"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=errors, transient=False, disable=not errors.is_terminal) as bar:
+            task = bar.add_task("ingesting", total=None, rate=0.0, quarantined=0)
+
+            def update(progress: pipeline.Progress) -> None:
+                name = progress.source.rsplit("/", 1)[-1][-40:]
+                bar.update(
+                    task,
+                    completed=progress.counts.read,
+                    description=name,
+                    rate=progress.rate,
+                    quarantined=progress.counts.quarantined,
+                )
+
+            ingester = pipeline.Ingester(store, index, on_progress=update)
+            try:
+                counts = ingester.run(paths)
+            except FileNotFoundError as exc:
+                errors.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+            bar.update(task, description="done")
+    console.print(
+        counts_table(
+            "ingest summary",
+            [
+                ("read", counts.read),
+                ("new", counts.new),
+                ("updated", counts.updated),
+                ("unchanged", counts.unchanged),
+                ("quarantined", counts.quarantined),
+                ("files skipped (not patent data)", counts.skipped_files),
+            ],
+        )
+    )
+    for problem in ingester.problems[:show_problems]:
+        errors.print(f"[yellow]quarantined[/yellow] {problem}", markup=True, highlight=False)
+    if len(ingester.problems) > show_problems:
+        errors.print(f"... and {len(ingester.problems) - show_problems} more (see `novum stats`)")
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="Free text; quote phrases with double quotes.", show_default=False)],
+    data: DataDir = None,
+    before: Annotated[
+        str | None,
+        typer.Option(help="Prior-art cut-off: priority date (else filing, else publication) before this date."),
+    ] = None,
+    published_before: Annotated[str | None, typer.Option(help="Only documents published before this date.")] = None,
+    cpc: Annotated[list[str] | None, typer.Option(help="CPC prefix, e.g. H04L or H04L9/ (repeatable).")] = None,
+    ipc: Annotated[list[str] | None, typer.Option(help="IPC prefix (repeatable).")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Publishing office, e.g. US, EP, CN (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Kind code, e.g. B1, A1 (repeatable).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of hits (families).")] = 10,
+    collapse: Annotated[bool, typer.Option("--collapse/--no-collapse", help="One hit per patent family.")] = True,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """BM25 prior-art search over title, abstract, claims and description."""
+    filters = Filters(
+        before=_iso(before, "--before"),
+        published_before=_iso(published_before, "--published-before"),
+        cpc=cpc or [],
+        ipc=ipc or [],
+        country=country or [],
+        kind=kind or [],
+    )
+    with Store(data_dir(data)) as store:
+        index = LexicalIndex(store.data_dir)
+        hits = search(store, index, SearchRequest(query, filters, limit, collapse))
+    rows = [hit.to_dict() for hit in hits]
+    if fmt is OutputFormat.table:
+        print_hits(rows, query)
+    else:
+        emit_rows(rows, fmt, list(rows[0].keys()) if rows else ["number"])
+
+
+@app.command()
+def show(
+    number: Annotated[str, typer.Argument(help="Publication number in any common form.", show_default=False)],
+    data: DataDir = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    raw: Annotated[bool, typer.Option(help="Print the original source document instead.")] = False,
+) -> None:
+    """The whole normalised record of one publication."""
+    with Store(data_dir(data)) as store:
+        patent = store.get(number)
+        if raw:
+            sys.stdout.buffer.write(store.raw(patent.number) or b"")
+            return
+        if fmt == "json":
+            emit_json({**patent.to_dict(), "provenance": store.provenance(patent.number)})
+        else:
+            render_patent(patent, store.provenance(patent.number))
+
+
+@app.command()
+def stats(data: DataDir = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+    """Counts by country, kind and year, and the quarantine with reasons."""
+    with Store(data_dir(data)) as store:
+        figures = store.stats()
+    if fmt == "json":
+        emit_json(figures)
+        return
+    console.print(f"[bold]{figures['documents']:,}[/bold] documents, schema v{figures['schema_version']}, "
+                  f"{figures['pending_index']} waiting for the index")
+    for key, title in (("by_country", "by country"), ("by_kind", "by kind"), ("by_format", "by format")):
+        console.print(counts_table(title, figures[key].items()))
+    console.print(counts_table("by year", figures["by_year"].items()))
+    console.print(counts_table(f"quarantine ({figures['quarantined']})", figures["quarantine_reasons"].items()))
+    for item in figures["quarantine"][:50]:
+        console.print(f"  {item['source']}, {item['position']}: {item['reason']}", highlight=False, markup=False)
+
+
+@app.command()
+def export(
+    data: DataDir = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write every stored record out as JSONL (or CSV); `novum ingest` reads the result back losslessly."""
+    if fmt not in ("jsonl", "csv"):
+        raise typer.BadParameter("use jsonl or csv", param_hint="--format")
+    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        with Store(data_dir(data)) as store:
+            if fmt == "jsonl":
+                for patent in store.iter_patents():
+                    stream.write(json.dumps(patent.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+                writer.writeheader()
+                for patent in store.iter_patents():
+                    writer.writerow(flat_row(patent))
+    finally:
+        if output:
+            stream.close()
+
+
+@app.command()
+def reindex(data: DataDir = None) -> None:
+    """Rebuild the search index from the store (after an upgrade, or if the index was lost)."""
+    with Store(data_dir(data)) as store:
+        index = LexicalIndex(store.data_dir)
+        index.reset()
+        store.mark_all_unindexed()
+        written = pipeline.Ingester(store, index).sync_index()
+    console.print(f"indexed {written:,} documents")
+
+
+@app.command()
+def formats() -> None:
+    """The source formats novum reads."""
+    emit_rows([{"format": n, "description": d} for n, d in describe()], OutputFormat.table, ["format", "description"])
+
+
+def main() -> None:
+    try:
+        app()
+    except NovumError as exc:
+        errors.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+
+

@@ -1,0 +1,284 @@
+"""The BM25 index: tantivy, with English stemming and Chinese segmented by rjieba into fields of their own.
+
+The index holds only what ranking and filtering need; records are read back from the store, so the index can be
+deleted and rebuilt from the store at any time (``novum reindex``). Filters (cut-off date, classes, country, kind)
+are clauses of the same tantivy query, so they are applied inside the search and never cost recall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rjieba
+import tantivy
+
+from novum.model import Patent
+from novum.normalize.classification import normalize_symbol
+from novum.normalize.text import has_cjk
+from novum.store.sqlite import family_key
+
+INDEX_DIR = "lexical"
+SCHEMA_VERSION = 1
+TEXT_FIELDS = ("title", "abstract", "claims", "description")
+ZH_FIELDS = tuple(f"{name}_zh" for name in TEXT_FIELDS)
+# Title words are the most deliberate; descriptions are long and noisy. Tuned in the evaluation issue.
+BOOSTS = {"title": 2.0, "abstract": 1.5, "claims": 1.2, "description": 1.0}
+_QUERY_NOISE = re.compile(r"[^\w\s\"]+", re.UNICODE)
+_OPERATORS = re.compile(r"\b(AND|OR|NOT|IN|TO)\b")
+
+
+@dataclass(slots=True)
+class Filters:
+    """Restrictions applied inside the search. Dates are ISO strings; classes are prefixes (``H04L``, ``H04L9/``)."""
+
+    before: str | None = None  # effective date (priority, else filing, else publication) strictly before this
+    published_before: str | None = None
+    cpc: list[str] = field(default_factory=list)
+    ipc: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)  # publication numbers that must not be returned
+
+    def is_empty(self) -> bool:
+        return not any((self.before, self.published_before, self.cpc, self.ipc, self.country, self.kind, self.exclude))
+
+
+@dataclass(slots=True)
+class LexicalHit:
+    number: str
+    score: float
+    family: str
+
+
+def _english() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _segmented() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .build()
+    )
+
+
+def segment(text: str) -> str:
+    """Chinese text cut into words with spaces between them; other text is returned unchanged."""
+    if not has_cjk(text):
+        return text
+    return " ".join(token for token in rjieba.cut(text) if token.strip())
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("number", stored=True, tokenizer_name="raw")
+    builder.add_text_field("family", stored=True, tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="novum_en")
+    for name in ZH_FIELDS:
+        builder.add_text_field(name, tokenizer_name="novum_zh")
+    for name in ("cpc", "ipc", "country", "kind"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("parties", tokenizer_name="novum_en")
+    builder.add_integer_field("effective", indexed=True, fast=True)
+    builder.add_integer_field("published", indexed=True, fast=True)
+    return builder.build()
+
+
+def _day(iso: str | None) -> int | None:
+    return int(iso.replace("-", "")) if iso else None
+
+
+class LexicalIndex:
+    """A tantivy index in ``<data dir>/lexical``; created on first use, rebuilt by ``reset``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / INDEX_DIR
+        self.path.mkdir(parents=True, exist_ok=True)
+        marker = self.path / "novum-schema-version"
+        if marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION):
+            shutil.rmtree(self.path)  # an old layout: the store can rebuild it, so start over
+            self.path.mkdir(parents=True)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.index.register_tokenizer("novum_en", _english())
+        self.index.register_tokenizer("novum_zh", _segmented())
+        marker.write_text(str(SCHEMA_VERSION))
+
+    # --- writing ------------------------------------------------------------------------------------------------
+    def add(self, patents: Iterable[Patent]) -> list[str]:
+        """Index (or re-index) patents in one commit; returns the numbers written."""
+        writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+        written: list[str] = []
+        for patent in patents:
+            writer.delete_documents_by_term("number", patent.number)
+            writer.add_document(self._document(patent))
+            written.append(patent.number)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        return written
+
+    def reset(self) -> None:
+        """Drop every document (``novum reindex`` then re-adds them from the store)."""
+        writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        writer.delete_all_documents()
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+
+    def _document(self, patent: Patent) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_text("number", patent.number)
+        doc.add_text("family", family_key(patent))
+        for name, text in document_texts(patent).items():
+            if not text:
+                continue
+            target = f"{name}_zh" if has_cjk(text) else name
+            doc.add_text(target, segment(text) if target.endswith("_zh") else text)
+        for symbol in patent.cpc:
+            doc.add_text("cpc", symbol)
+        for symbol in patent.ipc:
+            doc.add_text("ipc", symbol)
+        doc.add_text("country", patent.country)
+        if patent.kind:
+            doc.add_text("kind", patent.kind)
+        parties = " ; ".join(p.name for p in (*patent.applicants, *patent.assignees, *patent.inventors))
+        if parties:
+            doc.add_text("parties", segment(parties))
+        for name, value in (("effective", _day(patent.effective_date)), ("published", _day(patent.publication_date))):
+            if value is not None:
+                doc.add_integer(name, value)
+        return doc
+
+    # --- searching ----------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def search(self, text: str, filters: Filters | None = None, limit: int = 10) -> list[LexicalHit]:
+        """BM25 over title, abstract, claims and description (English and Chinese fields), filtered in-engine."""
+        query = self.text_query(text)
+        if query is None:
+            return []
+        clauses = [(tantivy.Occur.Must, query), *self._filter_clauses(filters or Filters())]
+        combined = tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else query
+        searcher = self.index.searcher()
+        result = searcher.search(combined, limit=limit, count=False)
+        hits: list[LexicalHit] = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            hits.append(LexicalHit(stored["number"][0], float(score), stored["family"][0]))
+        return hits
+
+    def text_query(self, text: str) -> tantivy.Query | None:
+        """The user's words as a disjunction over the text fields; quoted phrases stay phrases."""
+        cleaned = _OPERATORS.sub(lambda m: m.group(0).lower(), _QUERY_NOISE.sub(" ", segment(text)))
+        if cleaned.count('"') % 2:
+            cleaned = cleaned.replace('"', " ")
+        if not cleaned.strip(' "'):
+            return None
+        fields = [*TEXT_FIELDS, *ZH_FIELDS]
+        boosts = {**BOOSTS, **{f"{k}_zh": v for k, v in BOOSTS.items()}}
+        return self.index.parse_query(cleaned, fields, field_boosts=boosts)
+
+    def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for name, iso in (("effective", filters.before), ("published", filters.published_before)):
+            if iso:
+                upper = _day(_previous_day(iso))
+                clauses.append((tantivy.Occur.Must, self._range(name, upper)))
+        for name, prefixes in (("cpc", filters.cpc), ("ipc", filters.ipc)):
+            if prefixes:
+                clauses.append((tantivy.Occur.Must, self._any(self._class_prefix(name, p) for p in prefixes)))
+        for name, values in (("country", filters.country), ("kind", filters.kind)):
+            if values:
+                terms = [tantivy.Query.term_query(self.schema, name, v.upper()) for v in values]
+                clauses.append((tantivy.Occur.Must, self._any(terms)))
+        if filters.exclude:
+            excluded = self._any(tantivy.Query.term_query(self.schema, "number", n) for n in filters.exclude)
+            clauses.append((tantivy.Occur.MustNot, excluded))
+        return clauses
+
+    def _range(self, name: str, upper: int | None) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Integer, None, upper)
+
+    def _class_prefix(self, name: str, prefix: str) -> tantivy.Query:
+        return tantivy.Query.regex_query(self.schema, name, re.escape(class_prefix(prefix)) + ".*")
+
+    @staticmethod
+    def _any(queries: Iterable[tantivy.Query]) -> tantivy.Query:
+        items = list(queries)
+        if len(items) == 1:
+            return items[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in items])
+
+    # --- snippets -----------------------------------------------------------------------------------------------
+    def snippet(self, text: str, patent: Patent, max_chars: int = 220) -> str | None:
+        """The best-matching fragment of the abstract, claims or description, matched words in ``**bold**``."""
+        query = self.text_query(text)
+        if query is None:
+            return None
+        searcher = self.index.searcher()
+        texts = document_texts(patent)
+        for name in ("abstract", "claims", "description", "title"):
+            body = texts.get(name)
+            if not body:
+                continue
+            target = f"{name}_zh" if has_cjk(body) else name
+            value = segment(body) if target.endswith("_zh") else body
+            generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, target)
+            generator.set_max_num_chars(max_chars)
+            snippet = generator.snippet_from_doc(tantivy.Document(**{target: [value]}))
+            if snippet.highlighted():
+                return _mark(snippet, target.endswith("_zh"))
+        return None
+
+
+def _mark(snippet: tantivy.Snippet, chinese: bool) -> str:
+    fragment = snippet.fragment()
+    out: list[str] = []
+    cursor = 0
+    for span in snippet.highlighted():
+        out.append(fragment[cursor : span.start])
+        out.append(f"**{fragment[span.start : span.end]}**")
+        cursor = span.end
+    out.append(fragment[cursor:])
+    joined = "".join(out)
+    return joined.replace(" ", "") if chinese else joined
+
+
+def document_texts(patent: Patent) -> dict[str, str]:
+    """The searchable text of a record, one string per field, every language included."""
+    return {
+        "title": " ".join(patent.titles.values()),
+        "abstract": " ".join(patent.abstracts.values()),
+        "claims": "\n".join(c.text for c in patent.claims),
+        "description": "\n".join(p.text for p in patent.description),
+    }
+
+
+def class_prefix(text: str) -> str:
+    """A class filter as typed (``H04L 9/``, ``h04l``) in the stored spelling (``H04L9/``)."""
+    raw = text.strip().upper().replace(" ", "")
+    if raw.endswith("/"):
+        base = normalize_symbol(raw + "00")
+        return base[:-2] if base else raw
+    return normalize_symbol(raw) or raw
+
+
+def _previous_day(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()

@@ -1,0 +1,1 @@
+"""Prior-art search over the indexes: filters, ranking, family collapse, snippets."""

@@ -1,0 +1,57 @@
+"""Schema migrations, applied in order and recorded in SQLite's ``user_version``.
+
+A migration is never edited once released; a change to the schema is a new entry at the end of the list.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: documents keyed on the canonical publication number, raw source bytes, quarantine, resumable sources.
+    """
+    CREATE TABLE documents (
+        number TEXT PRIMARY KEY,
+        country TEXT NOT NULL,
+        doc_number TEXT NOT NULL,
+        kind TEXT,
+        family_key TEXT NOT NULL,
+        priority_date TEXT,
+        filing_date TEXT,
+        publication_date TEXT,
+        effective_date TEXT,
+        language TEXT,
+        record TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        source TEXT,
+        position TEXT,
+        format TEXT,
+        ingested_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        indexed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX documents_short ON documents (country, doc_number);
+    CREATE INDEX documents_doc_number ON documents (doc_number);
+    CREATE INDEX documents_family ON documents (family_key);
+    CREATE INDEX documents_pending ON documents (indexed) WHERE indexed = 0;
+    CREATE TABLE raw_documents (
+        number TEXT PRIMARY KEY REFERENCES documents (number) ON DELETE CASCADE,
+        raw BLOB NOT NULL
+    );
+    CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        position TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        format TEXT,
+        raw BLOB,
+        at TEXT NOT NULL,
+        UNIQUE (source, position)
+    );
+    CREATE TABLE sources (
+        source TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        documents INTEGER NOT NULL,
+        quarantined INTEGER NOT NULL,
+        completed_at TEXT NOT NULL
+    );
+    """,
+]

@@ -1,0 +1,346 @@
+"""SQLite (WAL) as the system of record.
+
+Every index can be rebuilt from this file. Writes are idempotent upserts keyed on the canonical publication number,
+and a content hash tells a real update from a re-read of the same document, so ingesting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from novum.errors import NotFoundError, StoreError
+from novum.model import Patent
+from novum.normalize.numbers import NumberFormatError, parse_number
+from novum.store.migrations import MIGRATIONS
+
+DB_NAME = "novum.db"
+
+
+@dataclass(slots=True)
+class StoredDocument:
+    """A document ready to be written: the record plus where it came from."""
+
+    patent: Patent
+    raw: bytes
+    source: str
+    position: str
+    format: str | None = None
+
+
+@dataclass(slots=True)
+class IngestCounts:
+    """What an ingest did, document by document."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    skipped_files: int = 0
+    new_numbers: list[str] = field(default_factory=list, repr=False)
+
+    def add(self, other: IngestCounts) -> None:
+        for name in ("read", "new", "updated", "unchanged", "quarantined", "skipped_files"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def family_key(patent: Patent) -> str:
+    """The key family collapse groups on: the office's family id, else the smallest number among listed members."""
+    if patent.family_id:
+        return f"id:{patent.family_id}"
+    if patent.family_members:
+        return f"m:{min([patent.number, *patent.family_members])}"
+    return f"n:{patent.number}"
+
+
+def content_hash(patent: Patent) -> str:
+    payload = json.dumps(patent.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The SQLite store in a data directory. One writer at a time; readers are cheap."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.path = self.data_dir / DB_NAME
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store in {self.data_dir}: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # --- schema -------------------------------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this novum understands ({len(MIGRATIONS)})"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writes -------------------------------------------------------------------------------------------------
+    def upsert(self, documents: Iterable[StoredDocument]) -> IngestCounts:
+        """Insert or update documents in one transaction; unchanged content is left alone (and stays indexed)."""
+        counts = IngestCounts()
+        now = _now()
+        with self.transaction():
+            for doc in documents:
+                counts.read += 1
+                patent = doc.patent
+                digest = content_hash(patent)
+                row = self.db.execute(
+                    "SELECT content_hash FROM documents WHERE number = ?", (patent.number,)
+                ).fetchone()
+                if row is not None and row["content_hash"] == digest:
+                    counts.unchanged += 1
+                    continue
+                values = (
+                    patent.country,
+                    patent.doc_number,
+                    patent.kind,
+                    family_key(patent),
+                    patent.earliest_priority(),
+                    patent.filing_date,
+                    patent.publication_date,
+                    patent.effective_date,
+                    patent.language,
+                    json.dumps(patent.to_dict(), ensure_ascii=False),
+                    digest,
+                    doc.source,
+                    doc.position,
+                    doc.format,
+                    now,
+                )
+                if row is None:
+                    counts.new += 1
+                    counts.new_numbers.append(patent.number)
+                    self.db.execute(
+                        "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
+                        " publication_date, effective_date, language, record, content_hash, source, position, format,"
+                        " updated_at, number, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (*values, patent.number, now),
+                    )
+                else:
+                    counts.updated += 1
+                    self.db.execute(
+                        "UPDATE documents SET country=?, doc_number=?, kind=?, family_key=?, priority_date=?,"
+                        " filing_date=?, publication_date=?, effective_date=?, language=?, record=?, content_hash=?,"
+                        " source=?, position=?, format=?, updated_at=?, indexed=0 WHERE number=?",
+                        (*values, patent.number),
+                    )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO raw_documents (number, raw) VALUES (?, ?)",
+                    (patent.number, zlib.compress(doc.raw, 6)),
+                )
+        return counts
+
+    def quarantine(self, source: str, position: str, reason: str, raw: bytes, fmt: str | None = None) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO quarantine (source, position, reason, format, raw, at) VALUES (?,?,?,?,?,?)",
+                (source, position, reason, fmt, zlib.compress(raw[: 4 * 1024 * 1024], 6), _now()),
+            )
+
+    def clear_quarantine(self, source: str) -> None:
+        """Forget a source's old failures before it is read again, so fixed files leave the quarantine."""
+        with self.transaction():
+            self.db.execute("DELETE FROM quarantine WHERE source = ?", (source,))
+
+    # --- resumable ingest ---------------------------------------------------------------------------------------
+    def source_done(self, source: str, fingerprint: str) -> sqlite3.Row | None:
+        """The record of a source completed with this fingerprint, if any (so a re-run can skip it)."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM sources WHERE source = ? AND fingerprint = ?", (source, fingerprint)
+        ).fetchone()
+        return row
+
+    def mark_source_done(self, source: str, fingerprint: str, documents: int, quarantined: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO sources (source, fingerprint, documents, quarantined, completed_at)"
+                " VALUES (?,?,?,?,?)",
+                (source, fingerprint, documents, quarantined, _now()),
+            )
+
+    # --- index bookkeeping --------------------------------------------------------------------------------------
+    def pending_index(self, limit: int = 1000) -> list[Patent]:
+        rows = self.db.execute("SELECT record FROM documents WHERE indexed = 0 LIMIT ?", (limit,)).fetchall()
+        return [Patent.from_dict(json.loads(r["record"])) for r in rows]
+
+    def pending_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents WHERE indexed = 0").fetchone()[0])
+
+    def mark_indexed(self, numbers: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("UPDATE documents SET indexed = 1 WHERE number = ?", [(n,) for n in numbers])
+
+    def mark_all_unindexed(self) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE documents SET indexed = 0")
+
+    # --- reads --------------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def resolve(self, text: str) -> str:
+        """The stored canonical number for any common spelling; ``NotFoundError`` when there is no such document."""
+        try:
+            parsed = parse_number(text)
+        except NumberFormatError as exc:
+            raise NotFoundError(str(exc)) from exc
+        candidates: list[sqlite3.Row] = []
+        if parsed.country:
+            row = self.db.execute("SELECT number FROM documents WHERE number = ?", (str(parsed),)).fetchone()
+            if row:
+                return str(row["number"])
+            candidates = self.db.execute(
+                "SELECT number FROM documents WHERE country = ? AND doc_number = ? ORDER BY number",
+                (parsed.country, parsed.number),
+            ).fetchall()
+            if parsed.kind:
+                candidates = [r for r in candidates if r["number"].endswith(parsed.kind)] or candidates
+        else:
+            candidates = self.db.execute(
+                "SELECT number FROM documents WHERE doc_number = ? ORDER BY number", (parsed.number,)
+            ).fetchall()
+        if not candidates:
+            raise NotFoundError(f"{text!r} is not in the store")
+        return str(candidates[0]["number"])
+
+    def get(self, text: str) -> Patent:
+        number = self.resolve(text)
+        return self.get_many([number])[number]
+
+    def get_many(self, numbers: Iterable[str]) -> dict[str, Patent]:
+        wanted = list(numbers)
+        found: dict[str, Patent] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT number, record FROM documents WHERE number IN ({marks})", chunk):
+                found[row["number"]] = Patent.from_dict(json.loads(row["record"]))
+        return found
+
+    def provenance(self, number: str) -> dict[str, Any]:
+        row = self.db.execute(
+            "SELECT source, position, format, ingested_at, updated_at FROM documents WHERE number = ?", (number,)
+        ).fetchone()
+        return dict(row) if row else {}
+
+    def raw(self, number: str) -> bytes | None:
+        row = self.db.execute("SELECT raw FROM raw_documents WHERE number = ?", (number,)).fetchone()
+        return zlib.decompress(row["raw"]) if row else None
+
+    def family_members(self, key: str) -> list[str]:
+        rows = self.db.execute("SELECT number FROM documents WHERE family_key = ? ORDER BY number", (key,))
+        return [r["number"] for r in rows]
+
+    def iter_patents(self, batch: int = 1000) -> Iterator[Patent]:
+        """Every stored record in number order, streamed in batches so memory stays flat."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT number, record FROM documents WHERE number > ? ORDER BY number LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Patent.from_dict(json.loads(row["record"]))
+            last = rows[-1]["number"]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by country, kind and publication year, and the quarantine grouped by reason."""
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(r[0]): int(r[1]) for r in self.db.execute(sql)}
+
+        reasons: Counter[str] = Counter()
+        for row in self.db.execute("SELECT reason FROM quarantine"):
+            reasons[_reason_class(row["reason"])] += 1
+        return {
+            "documents": self.count(),
+            "by_country": grouped("SELECT country, count(*) FROM documents GROUP BY country ORDER BY 2 DESC"),
+            "by_kind": grouped(
+                "SELECT coalesce(kind, '?'), count(*) FROM documents GROUP BY kind ORDER BY 2 DESC"
+            ),
+            "by_year": grouped(
+                "SELECT coalesce(substr(publication_date, 1, 4), substr(filing_date, 1, 4), '?'), count(*)"
+                " FROM documents GROUP BY 1 ORDER BY 1"
+            ),
+            "by_format": grouped(
+                "SELECT coalesce(format, '?'), count(*) FROM documents GROUP BY format ORDER BY 2 DESC"
+            ),
+            "pending_index": self.pending_count(),
+            "quarantined": int(self.db.execute("SELECT count(*) FROM quarantine").fetchone()[0]),
+            "quarantine_reasons": dict(reasons.most_common()),
+            "quarantine": [
+                {"source": r["source"], "position": r["position"], "reason": r["reason"]}
+                for r in self.db.execute("SELECT source, position, reason FROM quarantine ORDER BY source, id")
+            ],
+            "schema_version": self.schema_version,
+        }
+
+
+def _reason_class(reason: str) -> str:
+    """Group quarantine reasons by their lead phrase so the summary is short ("malformed XML", "empty file")."""
+    return reason.split(":", 1)[0].strip()
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on error: a crash mid-batch leaves the store unchanged."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.outer = False
+
+    def __enter__(self) -> None:
+        self.outer = not self.db.in_transaction
+        if self.outer:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
