@@ -240,8 +240,9 @@ class Store:
             if parsed.kind:
                 candidates = [r for r in candidates if r["number"].endswith(parsed.kind)] or candidates
         else:
+            bare = parsed.number.lstrip("0") or parsed.number  # "08799651" is how US grants are often typed
             candidates = self.db.execute(
-                "SELECT number FROM documents WHERE doc_number = ? ORDER BY number", (parsed.number,)
+                "SELECT number FROM documents WHERE doc_number IN (?, ?) ORDER BY number", (parsed.number, bare)
             ).fetchall()
         if not candidates:
             raise NotFoundError(f"{text!r} is not in the store")

@@ -167,7 +167,8 @@ def packed_ipc(value: str | None) -> str | None:
     """IPC in the APS/SGML fixed layout: subclass, main group right-aligned in 3 places, then the subgroup.
 
     ``"G06F 1516"`` is G06F15/16 and ``"A47L  514"`` is A47L5/14; the spaces carry the meaning, so this takes
-    the raw text, not a whitespace-collapsed one. Already-slashed symbols are passed to ``normalize_symbol``.
+    the raw text, not a whitespace-collapsed one. Already-slashed symbols are passed to ``normalize_symbol``;
+    anything else (a Locarno class such as ``"1402"``) gives ``None``.
     """
     if not value:
         return None
@@ -178,9 +179,12 @@ def packed_ipc(value: str | None) -> str | None:
     if not match:
         return None
     subclass, rest = match.groups()
-    if len(rest) >= 4 and rest[:3].strip().isdigit() and rest[3:].strip().isdigit():
+    if len(rest) >= 5 and rest[:3].strip().isdigit() and rest[3:].strip().isdigit():
         return normalize_symbol(f"{subclass}{int(rest[:3])}/{rest[3:].strip()}")
     digits = rest.replace(" ", "")
     if not digits:
         return subclass
+    if digits.isdigit() and len(digits) >= 3:
+        # Blanks lost in transcription ("E03C 104"): subgroups have at least two digits, so split there.
+        return normalize_symbol(f"{subclass}{int(digits[:-2])}/{digits[-2:]}")
     return None

@@ -19,7 +19,7 @@ from novum.model import Citation, Claim, Paragraph, Party, Patent, PriorityClaim
 from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import normalize_symbol, unique
 from novum.normalize.dates import iso_date
-from novum.normalize.numbers import NumberFormatError, canonical_number, parse_number, split_document_id
+from novum.normalize.numbers import NumberFormatError, PublicationNumber, parse_number, split_document_id
 from novum.normalize.text import clean
 
 # Elements that break the running text: without a space around them "and<br/>a spiral" would read "anda spiral".
@@ -29,17 +29,25 @@ _BLOCK = frozenset(
         "entry", "title", "maths", "chemistry",
     }
 )
+_INLINE = frozenset({"b", "i", "u", "o", "sub", "sup", "smallcaps", "sub2", "sup2"})
 # A claim's own printed numbering ("1.", "1.)", "2)") in front of its text; "1.1 einem" is a feature, not a number.
 _LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,4})\s*(?:\.\s*\)|\.|\))(?!\d)\s*")
 # Citations printed in the EPO's B561 style: "US-A- 5 948 634", "WO-A1-2014/114885", "US-E- R E36 154".
 _B561 = re.compile(r"^\s*(?P<cc>[A-Z]{2})\s*-\s*(?P<kind>[A-Z]\d?)\s*-\s*(?P<rest>.+?)\s*$")
-_SHORT_YEAR = re.compile(r"^(?P<yy>\d{2})/(?P<serial>\d+)$")  # old PCT numbers: WO-A-95/34526
-_SHORT_WO = re.compile(r"^WO(?P<yy>\d{2})(?P<serial>\d{5,6})$")  # the same without the slash: WO9534526
+# Two-digit-year PCT numbers: WO-A-95/34526 (B561), WO02020444 (B871), WO0244858A2 (patcit dnum).
+_SHORT_WO = re.compile(r"^WO(?P<yy>\d{2})/?(?P<serial>\d{5,6})(?P<kind>[A-Z]\d?)?$")
 # Old-style IPC lines: edition digit, symbol, then an A/B/"-" marker ("7C 07C  29/44   A", "2A 01N 43/08 -").
 _OLD_IPC = re.compile(r"^\s*\d{0,2}\s*(?=[A-H]\s*\d)")
+_CARE_OF = re.compile(r"\s+c/o\s+", re.IGNORECASE)
+# Further given names or initials after a second comma ("ROGERS, Bruce, L.", "GALANIE, Stephanie, Sue"); titles
+# such as "Dr." or "Dipl.-Ing." are not names, and a name carrying one is left as printed.
+_GIVEN_PART = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'-]*\.?$")
+_TITLES = frozenset({"dr", "prof", "jr", "sr", "ing", "mag", "phd", "md"})
 _CATEGORY_SPLIT = re.compile(r"[\s,;]+")
 # claimrefs knows "Ansprüche" but not the dative "Ansprüchen" ("nach den Ansprüchen 1 und 3"), common in EP claims.
 _DATIVE_CLAIMS = re.compile(r"(?i)\b(anspr[uü]che)n\b")
+# ... nor "einem der vorangegangenen/vorangehenden Ansprüche" for "any preceding claim".
+_DE_PRECEDING = re.compile(r"(?i)\b(?:vorangegangenen|vorangehenden|vorstehenden)\s+(?=anspr)")
 
 
 class EpoPublicationServer(XmlFormat):
@@ -172,25 +180,27 @@ def _parties(bib: etree._Element, path: str, persons: bool = False) -> list[Part
 
 def _split_person(name: str) -> tuple[str, str | None]:
     """``"WHITNEY, Christopher Travis"`` -> (``"WHITNEY"``, ``"Christopher Travis"``); anything else stays whole."""
-    family, sep, given = name.partition(",")
-    if not sep or "," in given or not family.strip() or not given.strip():
-        return name, None
-    return family.strip(), given.strip()
+    family, sep, rest = name.partition(",")
+    given, *extra = [p.strip() for p in rest.split(",")]
+    given = _CARE_OF.split(given)[0].strip()  # "Yoshitaka c/o KABUSHIKI KAISHA..." is an address, not a name
+    if not sep or not family.strip() or not given or not all(_is_given(p) for p in extra):
+        return name, None  # "Schmidt, Thomas, Dr." and organisation-like strings stay as printed
+    return family.strip(), " ".join([given, *extra])
+
+
+def _is_given(part: str) -> bool:
+    return bool(_GIVEN_PART.match(part)) and part.rstrip(".").lower() not in _TITLES
 
 
 def _pct_publications(bib: etree._Element) -> list[str]:
     """The WO publication of a Euro-PCT application (B871) is the same invention published earlier."""
-    out: list[str] = []
+    out: list[str | None] = []
     for element in every(bib, "B800/B870/B871/dnum/pnum"):
         raw = block_text(element)
-        if not raw:
-            continue
-        short = _SHORT_WO.match(raw.replace(" ", ""))
-        if short:  # WO02020444 is WO 02/020444, i.e. WO2002020444
-            yy = int(short["yy"])
-            raw = f"WO{1900 + yy if yy >= 78 else 2000 + yy}/{short['serial']}"
-        out.append(_canonical(raw) or raw)
-    return unique(out)  # type: ignore[arg-type]
+        if raw:
+            parsed = _number(raw)
+            out.append(str(parsed) if parsed else raw)
+    return unique(out)
 
 
 # --- citations ----------------------------------------------------------------------------------------------------
@@ -255,85 +265,69 @@ def description_citations(root: etree._Element) -> list[Citation]:
 
 def npl_text(element: etree._Element) -> str | None:
     """Structured literature (``<author>``, ``<atl>``, ``<sertitle>``...) needs a space between every part."""
-    skipped = {"rel-passage", "category", "rel-claims"}
-    parts = [
-        t
-        for node in element.iter()
-        if isinstance(node.tag, str) and local(node) not in skipped and not _inside_any(node, skipped, element)
-        for t in (node.text,)
-        if t
-    ]
-    return clean(" ".join(parts))
+    parts: list[str] = []
+    _walk(element, frozenset({"rel-passage", "category", "rel-claims"}), parts, top=True, every_block=True)
+    return clean("".join(parts))
 
 
 def patcit_citation(element: etree._Element, cited_by: str | None, phase: str | None) -> Citation:
     """A ``<patcit>``: structured ``document-id`` first, then the ``dnum`` attribute, then its printed text."""
     doc = first(element, "document-id")
     if doc is not None and first_text(doc, "doc-number"):
-        parsed = split_document_id(first_text(doc, "country"), first_text(doc, "doc-number") or "", first_text(doc, "kind"))
-        return Citation(
-            number=_canonical(str(parsed)),
-            country=parsed.country,
-            doc_number=parsed.number,
-            kind=parsed.kind,
-            date=iso_date(first_text(doc, "date")),
-            name=first_text(doc, "name"),
-            cited_by=cited_by,
-            phase=phase,
-        )
+        country, number, kind = (first_text(doc, t) or "" for t in ("country", "doc-number", "kind"))
+        parsed = _number(f"{country}{number}{kind}") if country else None
+        if parsed is None:
+            parsed = split_document_id(country or None, number, kind or None)
+        citation = _patent_citation(parsed, cited_by, phase)
+        citation.date = iso_date(first_text(doc, "date"))
+        citation.name = first_text(doc, "name")
+        return citation
     dnum = (element.get("dnum") or "").strip()
-    if dnum:
-        try:
-            parsed = parse_number(dnum)
-        except NumberFormatError:
-            pass
-        else:
-            return Citation(
-                number=str(parsed),
-                country=parsed.country,
-                doc_number=parsed.number,
-                kind=parsed.kind,
-                cited_by=cited_by,
-                phase=phase,
-            )
+    parsed = _number(dnum) if dnum else None
+    if parsed is not None and parsed.country:
+        return _patent_citation(parsed, cited_by, phase)
     return patent_citation_from_text(block_text(element) or dnum, cited_by=cited_by, phase=phase)
 
 
 def patent_citation_from_text(text: str, cited_by: str | None, phase: str | None) -> Citation:
     """Read a printed patent reference ("DE-A1- 19 718 319", "WO-A-95/34526"); unreadable ones keep their text."""
     match = _B561.match(text)
-    candidate: str | None = None
-    if match:
-        rest = re.sub(r"\s+", "", match["rest"])
-        short = _SHORT_YEAR.match(rest)
-        if short:
-            yy = int(short["yy"])
-            rest = f"{1900 + yy if yy >= 78 else 2000 + yy}/{short['serial']}"  # PCT publications began in 1978
-        candidate = f"{match['cc']}{rest}{match['kind']}"
-    for attempt in (candidate, text):
-        if not attempt:
-            continue
-        try:
-            parsed = parse_number(attempt)
-        except NumberFormatError:
-            continue
-        if parsed.country:
-            return Citation(
-                number=str(parsed),
-                country=parsed.country,
-                doc_number=parsed.number,
-                kind=parsed.kind,
-                cited_by=cited_by,
-                phase=phase,
-            )
+    candidates = [f"{match['cc']}{match['rest']}{match['kind']}"] if match else []
+    for attempt in (*candidates, text):
+        parsed = _number(attempt)
+        if parsed is not None and parsed.country:
+            return _patent_citation(parsed, cited_by, phase)
     return Citation(text=text, cited_by=cited_by, phase=phase)
 
 
-def _canonical(text: str) -> str | None:
+def _patent_citation(parsed: PublicationNumber, cited_by: str | None, phase: str | None) -> Citation:
+    return Citation(
+        number=_canonical(str(parsed)) if parsed.country else None,
+        country=parsed.country,
+        doc_number=parsed.number,
+        kind=parsed.kind,
+        cited_by=cited_by,
+        phase=phase,
+    )
+
+
+def _number(text: str) -> PublicationNumber | None:
+    """``parse_number`` plus the EPO's two-digit-year PCT spellings (``WO 95/34526``, ``WO0244858``)."""
+    compact = re.sub(r"\s+", "", text.upper())
+    short = _SHORT_WO.match(compact)
+    if short:
+        yy = int(short["yy"])
+        year = 1900 + yy if yy >= 78 else 2000 + yy  # PCT publications began in 1978
+        compact = f"WO{year}/{short['serial'].zfill(6)}{short['kind'] or ''}"
     try:
-        return canonical_number(text)
+        return parse_number(compact)
     except NumberFormatError:
         return None
+
+
+def _canonical(text: str) -> str | None:
+    parsed = _number(text)
+    return str(parsed) if parsed else None
 
 
 def _inside(element: etree._Element, name: str) -> bool:
@@ -376,16 +370,18 @@ def block_text(element: etree._Element | None, skip: Iterable[str] = ()) -> str 
     return clean("".join(parts))
 
 
-def _walk(element: etree._Element, skip: frozenset[str], parts: list[str], top: bool = False) -> None:
+def _walk(
+    element: etree._Element, skip: frozenset[str], parts: list[str], top: bool = False, every_block: bool = False
+) -> None:
     tag = local(element) if isinstance(element.tag, str) else ""
     if tag and tag not in skip:
-        block = tag in _BLOCK
+        block = tag in _BLOCK or (every_block and tag not in _INLINE)
         if block:
             parts.append(" ")
         if element.text:
             parts.append(element.text)
         for child in element:
-            _walk(child, skip, parts)
+            _walk(child, skip, parts, every_block=every_block)
         if block:
             parts.append(" ")
     if element.tail and not top:
@@ -444,7 +440,8 @@ def _strip_number(text: str, number: int) -> str:
 def _depends_on(element: etree._Element, number: int, text: str, numbers_by_id: dict[str, int]) -> list[int]:
     refs = [r for r in element.iter() if isinstance(r.tag, str) and local(r) == "claim-ref"]
     if not refs:
-        return referenced_claims(_DATIVE_CLAIMS.sub(r"\1", text), number)
+        wording = _DE_PRECEDING.sub("vorhergehenden ", _DATIVE_CLAIMS.sub(r"\1", text))
+        return referenced_claims(wording, number)
     found: set[int] = set()
     for ref in refs:
         target = numbers_by_id.get((ref.get("idref") or "").strip())

@@ -33,14 +33,21 @@ _NUMBER = re.compile(r"^(?P<cc>[A-Z]{2})(?P<body>.+?)(?P<kind>[A-Z]\d?)?$")
 _US_REISSUE = re.compile(r"^R(?P<digits>\d+)$")  # PatSnap spells USRE34586 as USR34586
 _SERIES_TYPE = {"D": "design", "PP": "plant", "RE": "reissue"}
 _NPL_MARKER = re.compile(
-    r"\s*\.?\s*cited by (?P<who>examiner|applicant|other|third party)\b[^|]*?\.?\s*$", re.IGNORECASE
+    r"\s*\.?\s*cited by (?P<who>exami-?\s*ner|appli-?\s*cant|oth-?\s*er|third party)\b[^|]*?\.?\s*$", re.IGNORECASE
 )
 _CITED_BY = {"examiner": "examiner", "applicant": "applicant", "third party": "third-party"}  # "other": unknown
 _IID = re.compile(r"\s*\[IID:[^\]]*\]\s*,?\s*")
 # USPTO joins several assignees into one string: "NAME (CITY, CC), NAME2"; the parenthesised place ends in a code.
 _PLACED = re.compile(r"\((?P<place>(?:[^()]*,\s*)?[A-Z]{2})\)(?:,\s*|\s+)(?=\S)")
 _LEGAL_TAIL = re.compile(r"^(?:INC|LTD|LLC|CO|CORP|CORPORATION|LIMITED|GMBH|AG|S\.?A|N\.?V|B\.?V|PLC)\b\.?,?$", re.I)
-_NAME_SUFFIXES = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV"})
+_NAME_SUFFIXES = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV", "DR", "DR."})
+_PERSON_PART = re.compile(r"^[^\W\d_][\w.'\- ]*$")
+_ORGANISATION = re.compile(
+    r"\b(?:INC|INCORPORATED|L\.L\.C|LTD|LLC|LLP|LP|L\.P|CO|CORP|CORPORATION|COMPANY|LIMITED|GMBH|AG|AB|OY|OYJ|AS|A/S|SA|S\.A|SAS|SPA|S\.P\.A|"
+    r"SRL|S\.R\.L|NV|N\.V|BV|B\.V|KG|PLC|PTY|KK|UNIVERSITY|UNIVERSITE|UNIVERSIDAD|INSTITUTE|INSTITUT|FOUNDATION|"
+    r"TRUST|THE|OF|AND|GROUP|INDUSTRIES|TECHNOLOGIES|SYSTEMS|LABORATORIES|CENTER|CENTRE)\b",
+    re.IGNORECASE,
+)
 _CODE = re.compile(r"^[A-Z]{2}$")
 _US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -83,7 +90,7 @@ class PatsnapFormat(XmlFormat):
             publication_date=iso_date(record.text("Publication Date")),
             titles=_by_script(record.text("Title")),
             abstracts=_by_script(record.text("Abstract")),
-            ipc=unique([normalize_symbol(s) for s in [record.text("IPC Primary"), *record.items("All IPC")]]),
+            ipc=unique([_ipc(s) for s in [record.text("IPC Primary"), *record.items("All IPC")]]),
             assignees=_assignees(record, us, {p.name for p in inventors[1]}),
             inventors=inventors[0],
             citations=[*_patent_citations(record), *_npl_citations(record)],
@@ -161,6 +168,10 @@ def _publication(record: _Record) -> tuple[PublicationNumber, str | None]:
         series = re.match(r"^[A-Z]*", number.number)
         doc_type = _SERIES_TYPE.get(series.group(0)) if series and series.group(0) else "utility"
     return number, doc_type
+
+
+def _ipc(symbol: str | None) -> str | None:
+    return normalize_symbol(symbol.rstrip("/")) if symbol else None  # "H01M/": a subclass with no group given
 
 
 def _by_script(text: str | None) -> dict[str, str]:
@@ -271,9 +282,22 @@ def _assignees(record: _Record, us: bool, inventor_names: set[str]) -> list[Part
         if not name:
             continue
         city, country = _place(inline or address, us and not inline)
-        # A person among the assignees (WO applicants for the US) reads like the inventor list: reorder the same way.
-        parties.append(Party(_person(name) if name in inventor_names else name, country, city))
+        parties.append(Party(_person(name) if _is_person(name, inventor_names) else name, country, city))
     return parties
+
+
+def _is_person(name: str, inventor_names: set[str]) -> bool:
+    """People among the assignees (WO applicants for the US, individual owners) are printed "LAST, FIRST".
+
+    A name also in the inventor list is a person; otherwise it must look like "SURNAME, GIVEN NAMES" with no word
+    that marks an organisation, since "HITACHI, LTD." has the same comma.
+    """
+    if name in inventor_names:
+        return True
+    parts = [p.strip() for p in name.split(",")]
+    if not 2 <= len(parts) <= 3 or not all(_PERSON_PART.match(p) for p in parts):
+        return False
+    return len(parts[0].split()) <= 3 and not _ORGANISATION.search(name)
 
 
 def _split_joined(text: str) -> list[tuple[str, str | None]]:
@@ -318,7 +342,7 @@ def _npl_citations(record: _Record) -> list[Citation]:
         marker = _NPL_MARKER.search(text)
         cited_by = None
         if marker:
-            cited_by = _CITED_BY.get(marker["who"].lower())
+            cited_by = _CITED_BY.get(re.sub(r"-\s*", "", marker["who"].lower()))  # "exami- ner": a line break
             text = clean(text[: marker.start()]) or text
         out.append(Citation(text=text, cited_by=cited_by))
     return out
