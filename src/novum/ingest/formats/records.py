@@ -61,7 +61,12 @@ class CsvRecords(StreamFormat):
 
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(text)
+        try:
+            yield from self._rows(csv.DictReader(text))
+        finally:
+            text.detach()  # the caller owns and closes the underlying stream
+
+    def _rows(self, reader: csv.DictReader[str]) -> Iterator[ParsedDocument]:
         for row_number, row in enumerate(reader, start=2):
             position = f"row {row_number}"
             raw = json.dumps(row, ensure_ascii=False).encode()
@@ -107,8 +112,8 @@ def _api_evangelist(data: dict[str, Any]) -> Patent:
     Its ``date`` is the filing date (see the corpus PROVENANCE), and it gives no kind code, so neither a
     publication date nor a kind is set.
     """
-    parsed = parse_number(str(data["number"]), default_country="US")
-    patent = Patent(country=parsed.country or "US", doc_number=parsed.number, kind=parsed.kind, language="en")
+    parsed = parse_number(f"US{data['number']}")  # every record is a US grant; "RE041940" is a US reissue
+    patent = Patent(country="US", doc_number=parsed.number, kind=parsed.kind, language="en")
     patent.filing_date = iso_date(data.get("date"))
     if title := clean(data.get("title")):
         patent.titles["en"] = title
