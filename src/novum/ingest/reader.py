@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -17,6 +18,8 @@ from novum.ingest.registry import detect_stream_format, xml_formats
 from novum.ingest.xmlstream import read_xml
 
 HEAD_BYTES = 64 * 1024
+# What a damaged file can raise mid-read: truncated or corrupt compression, I/O failures.
+_READ_ERRORS = (OSError, EOFError, zlib.error)
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -31,7 +34,7 @@ def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
     try:
         head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
-    except (OSError, EOFError) as exc:
+    except _READ_ERRORS as exc:
         yield ParsedDocument("file", b"", error=f"cannot read file: {exc}")
         return
     if not head.strip():
@@ -44,7 +47,7 @@ def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
     if looks_like_xml(head):
         try:
             yield from read_xml(buffered, xml_formats())
-        except (OSError, EOFError) as exc:  # truncated .gz and similar
+        except _READ_ERRORS as exc:  # truncated .gz and similar
             yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
         return
     reader = detect_stream_format(head, filename)
@@ -55,7 +58,7 @@ def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         for document in reader.parse(buffered, filename):
             document.format = document.format or reader.name
             yield document
-    except (OSError, EOFError) as exc:
+    except _READ_ERRORS as exc:
         yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
 
 
