@@ -282,7 +282,9 @@ def description(
         return []
     out: list[Paragraph] = []
     read_number = number or (lambda el: (el.get("num") or el.get("id") or "").strip() or None)
-    _walk(container, None, out, lang, section_headings or {}, is_heading, paragraph_tags, heading_tags, read_number, skip)
+    _walk(
+        container, None, out, lang, section_headings or {}, is_heading, paragraph_tags, heading_tags, read_number, skip
+    )
     return out
 
 
@@ -363,9 +365,15 @@ def patent_citation(
         return Citation(text=_text(patcit), cited_by=cited_by, category=category, phase=phase)
     ident = document_id(holder)
     return make_citation(
-        ident["country"], ident["doc_number"], ident["kind"], ident["date"],
-        name=first_text(holder, "name"), cited_by=cited_by, category=category, phase=phase,
-    )  # fmt: skip
+        ident["country"],
+        ident["doc_number"],
+        ident["kind"],
+        ident["date"],
+        name=first_text(holder, "name"),
+        cited_by=cited_by,
+        category=category,
+        phase=phase,
+    )
 
 
 def make_citation(

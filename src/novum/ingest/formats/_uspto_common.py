@@ -12,6 +12,7 @@ from lxml import etree
 
 from novum.ingest.xml import local
 from novum.model import Citation, Party
+from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.dates import iso_date
 from novum.normalize.numbers import NumberFormatError, parse_number
@@ -54,6 +55,20 @@ def strip_claim_number(text: str | None) -> str | None:
     if not text:
         return None
     return clean(_LEADING_NUMBER.sub("", text, count=1)) or clean(text)
+
+
+def dependencies(marked: set[int], text: str, own: int) -> list[int]:
+    """Claims referred to: the ``<claim-ref>`` markup when present, else the wording.
+
+    Markup only tags the ends of a range ("claims <ref>1</ref> to <ref>3</ref>"), so numbers the wording adds
+    between the marked ones are kept too.
+    """
+    marked = {n for n in marked if n != own}
+    worded = referenced_claims(text, own)
+    if not marked:
+        return worded
+    low, high = min(marked), max(marked)
+    return sorted(marked | {n for n in worded if low <= n <= high})
 
 
 def number_in(value: str | None) -> int | None:

@@ -20,7 +20,14 @@ from novum.normalize.dates import iso_date
 
 # ST.13 application type codes (the schema's applType) and kind codes as a fallback.
 _APPL_TYPES = {"10": "utility", "11": "utility", "20": "utility-model", "21": "utility-model"}
-_KIND_TYPES = {"A": "utility", "B": "utility", "C": "utility", "U": "utility-model", "Y": "utility-model", "S": "design"}
+_KIND_TYPES = {
+    "A": "utility",
+    "B": "utility",
+    "C": "utility",
+    "U": "utility-model",
+    "Y": "utility-model",
+    "S": "design",
+}
 # Citation attributes: who cited (per) and at which stage (srepPhase), as the schema enumerates them.
 _CITED_BY = {"A": "applicant", "E": "examiner", "O": "third-party"}
 _PHASES = {"SEA": "search-report", "EXA": "examination", "APP": "applicant", "OPP": "opposition", "CH2": "examination"}
@@ -213,9 +220,14 @@ def _citations(biblio: etree._Element) -> list[Citation]:
             if ident["doc_number"]:
                 out.append(
                     st36.make_citation(
-                        ident["country"], ident["doc_number"], ident["kind"], ident["date"],
-                        cited_by=cited_by, category=category, phase=phase,
-                    )  # fmt: skip
+                        ident["country"],
+                        ident["doc_number"],
+                        ident["kind"],
+                        ident["date"],
+                        cited_by=cited_by,
+                        category=category,
+                        phase=phase,
+                    )
                 )
             else:
                 text = st36.block_text(patent)

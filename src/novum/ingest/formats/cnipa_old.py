@@ -25,7 +25,14 @@ _MEDIA = ("img", "tables", "table", "maths", "math", "chemistry")
 
 # appl-type text, and the kind code as a fallback, to the model's document types.
 _APPL_TYPES = {"发明专利": "utility", "发明": "utility", "实用新型": "utility-model", "外观设计": "design"}
-_KIND_TYPES = {"A": "utility", "B": "utility", "C": "utility", "U": "utility-model", "Y": "utility-model", "S": "design"}
+_KIND_TYPES = {
+    "A": "utility",
+    "B": "utility",
+    "C": "utility",
+    "U": "utility-model",
+    "Y": "utility-model",
+    "S": "design",
+}
 
 
 def looks_like_heading(element: etree._Element, text: str) -> bool:

@@ -44,28 +44,33 @@ class EpFullTextTsv(StreamFormat):
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         group: list[tuple[int, bytes, list[str]]] = []
         key: tuple[str, ...] | None = None
+        # A broken row does not end the publication around it; its error follows that publication.
+        errors: list[ParsedDocument] = []
         for number, raw in enumerate(stream, start=1):
             if number == 1:
                 raw = raw.lstrip(b"\xef\xbb\xbf")
             if not raw.strip():
                 continue
             try:
-                line = raw.decode("utf-8").rstrip("\r\n")
+                cells = raw.decode("utf-8").rstrip("\r\n").split("\t", _COLUMNS - 1)
             except UnicodeDecodeError as exc:
-                yield ParsedDocument(f"line {number}", raw, error=f"not UTF-8: {exc}")
+                errors.append(ParsedDocument(f"line {number}", raw, error=f"not UTF-8: {exc}"))
                 continue
-            cells = line.split("\t", _COLUMNS - 1)
             if len(cells) < _COLUMNS:
-                yield ParsedDocument(f"line {number}", raw, error=f"expected {_COLUMNS} tab-separated columns, got {len(cells)}")
+                problem = f"expected {_COLUMNS} tab-separated columns, got {len(cells)}"
+                errors.append(ParsedDocument(f"line {number}", raw, error=problem))
                 continue
             row_key = tuple(c.strip() for c in cells[:4])
-            if group and row_key != key:
-                yield _document(group)
-                group = []
+            if row_key != key:
+                if group:
+                    yield _document(group)
+                yield from errors
+                group, errors = [], []
             key = row_key
             group.append((number, raw, cells))
         if group:
             yield _document(group)
+        yield from errors
 
 
 def _document(rows: list[tuple[int, bytes, list[str]]]) -> ParsedDocument:
@@ -105,8 +110,10 @@ def to_patent(rows: list[list[str]]) -> Patent:
             languages.setdefault("ABSTR", lang)
         elif field == "DESCR":
             block = _fragment("description", lang, text)
+            holder = etree.Element("doc")  # description_citations looks for the description below a root
+            holder.append(block)
             patent.description.extend(description([block], lang))
-            patent.citations.extend(c for c in description_citations(block) if c not in patent.citations)
+            patent.citations.extend(c for c in description_citations(holder) if c not in patent.citations)
             languages.setdefault("DESCR", lang)
         elif field == "CLAIM":
             patent.claims.extend(claims([_fragment("claims", lang, text)], lang))
@@ -119,11 +126,10 @@ def to_patent(rows: list[list[str]]) -> Patent:
 def _fragment(tag: str, lang: str, text: str) -> etree._Element:
     """Wrap a cell's markup in its container element; a stray ``&`` (seen in EPO text) is escaped, not fatal."""
     opening = f'<{tag} lang="{lang}">' if re.fullmatch(r"[a-z]{2}", lang) else f"<{tag}>"
-    body = text
     try:
-        return parse_xml(f"{opening}{body}</{tag}>".encode())
+        return parse_xml(f"{opening}{text}</{tag}>".encode())
     except etree.XMLSyntaxError:
-        return parse_xml(f"{opening}{_BARE_AMPERSAND.sub('&amp;', body)}</{tag}>".encode())
+        return parse_xml(f"{opening}{_BARE_AMPERSAND.sub('&amp;', text)}</{tag}>".encode())
 
 
 def _plain(text: str) -> str | None:

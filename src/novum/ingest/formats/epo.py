@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from lxml import etree
 
@@ -23,12 +24,9 @@ from novum.normalize.numbers import NumberFormatError, PublicationNumber, parse_
 from novum.normalize.text import clean
 
 # Elements that break the running text: without a space around them "and<br/>a spiral" would read "anda spiral".
-_BLOCK = frozenset(
-    {
-        "br", "p", "claim-text", "li", "ul", "ol", "dl", "dt", "dd", "heading", "tables", "table", "tgroup", "row",
-        "entry", "title", "maths", "chemistry",
-    }
-)
+_Item = TypeVar("_Item", Citation, Party)
+_TEXT_BLOCKS = frozenset({"br", "p", "claim-text", "li", "ul", "ol", "dl", "dt", "dd", "heading"})
+_BLOCK = _TEXT_BLOCKS | {"tables", "table", "tgroup", "row", "entry", "title", "maths", "chemistry"}
 _INLINE = frozenset({"b", "i", "u", "o", "sub", "sup", "smallcaps", "sub2", "sup2"})
 # A claim's own printed numbering ("1.", "1.)", "2)") in front of its text; "1.1 einem" is a feature, not a number.
 _LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,4})\s*(?:\.\s*\)|\.|\))(?!\d)\s*")
@@ -46,8 +44,8 @@ _TITLES = frozenset({"dr", "prof", "jr", "sr", "ing", "mag", "phd", "md"})
 _CATEGORY_SPLIT = re.compile(r"[\s,;]+")
 # claimrefs knows "Ansprüche" but not the dative "Ansprüchen" ("nach den Ansprüchen 1 und 3"), common in EP claims.
 _DATIVE_CLAIMS = re.compile(r"(?i)\b(anspr[uü]che)n\b")
-# ... nor "einem der vorangegangenen/vorangehenden Ansprüche" for "any preceding claim".
-_DE_PRECEDING = re.compile(r"(?i)\b(?:vorangegangenen|vorangehenden|vorstehenden)\s+(?=anspr)")
+# ... nor "einem der vorangegangenen/voranstehenden Ansprüche" for "any preceding claim".
+_DE_PRECEDING = re.compile(r"(?i)\b(?:vorangegangenen|vorangehenden|voranstehenden|vorstehenden)\s+(?=anspr)")
 
 
 class EpoPublicationServer(XmlFormat):
@@ -343,10 +341,10 @@ def _inside_any(element: etree._Element, names: set[str], stop: etree._Element |
     return False
 
 
-def _dedupe(items: Iterable[Citation | Party]) -> list:  # type: ignore[type-arg]
+def _dedupe(items: Iterable[_Item]) -> list[_Item]:
     """The same document often appears twice (inline and in the reference list; twice in B560): keep the first."""
     seen: set[tuple[object, ...]] = set()
-    out = []
+    out: list[_Item] = []
     for item in items:
         if isinstance(item, Citation):
             key: tuple[object, ...] = (item.number or item.doc_number or item.text, item.phase, item.cited_by)
@@ -416,7 +414,9 @@ def claims(blocks: Iterable[etree._Element], default_lang: str | None) -> list[C
         for element, number, text in parsed:
             if not text:
                 continue
-            out.append(Claim(number=number, text=text, depends_on=_depends_on(element, number, text, numbers_by_id), lang=lang))
+            out.append(
+                Claim(number=number, text=text, depends_on=_depends_on(element, number, text, numbers_by_id), lang=lang)
+            )
     return out
 
 

@@ -137,7 +137,7 @@ def _to_patent(segments: list[_Segment]) -> Patent:
     # WKU is the number with a trailing check digit: "039373754" is 3937375.
     printed = wku[:-1] if len(wku) == 9 else wku
     number = split_document_id("US", printed, kind)
-    priorities = [p for s in segments if s.name == "PRIR" if (p := _priority(s))]
+    priorities = [c for s in segments if s.name == "PRIR" if (c := _priority(s))]
     dates = [p.date for p in priorities if p.date]
     abstract = " ".join(t for s in segments if s.name == "ABST" for t in _paragraph_texts(s))
     return Patent(

@@ -15,7 +15,7 @@ from lxml import etree
 
 from novum.ingest.formats import _st36_common as st36
 from novum.ingest.formats.base import XmlFormat
-from novum.ingest.xml import every, first, first_text
+from novum.ingest.xml import every, first
 from novum.model import Citation, Patent
 
 # The heading the gazette prints for each ST.36 section element (JPO filing forms, 様式第29).
@@ -45,7 +45,7 @@ _ERA = {"昭": "S", "平": "H"}
 _JP_CITATIONS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(rf"特開(\d{{4}}){_DASH}(\d+)号"), "JP", "A"),
     (re.compile(rf"特表(\d{{4}}){_DASH}(\d+)号"), "JP", "A"),
-    (re.compile(rf"再表(\d{{4}})/(\d+)号"), "WO", "A1"),
+    (re.compile(r"再表(\d{4})/(\d+)号"), "WO", "A1"),
     (re.compile(r"国際公開第(\d{4})/(\d+)号"), "WO", None),
     (re.compile(r"米国特許出願公開第(\d{4})/(\d+)号"), "US", "A1"),
     # Foreign grants before the domestic "特許第", which their wording contains.
@@ -87,7 +87,9 @@ class JpoFormat(XmlFormat):
         priorities = st36.priority_claims(every(biblio, "priority-claims/priority-claim"))
         title = st36.block_text(first(biblio, "invention-title"))
         abstract_el = first(root, "abstract")
-        abstract = st36.join_blocks(st36.block_text(p) for p in every(abstract_el, "p")) if abstract_el is not None else None
+        abstract = (
+            st36.join_blocks(st36.block_text(p) for p in every(abstract_el, "p")) if abstract_el is not None else None
+        )
         description = first(root, "description")
         parties = first(biblio, "parties")
         return Patent(
@@ -152,9 +154,9 @@ def citation_from_text(text: str, phase: str | None = None) -> Citation:
     era = _ERA_CITATION.search(plain)
     if era:
         # Pre-2000 numbers run by imperial era (平8 = 1996); kept as printed, there is no one canonical form.
-        kind = "U" if era.group(1) == "実開" else "A"
+        era_kind = "U" if era.group(1) == "実開" else "A"
         doc_number = f"{_ERA[era.group(2)]}{int(era.group(3))}-{int(era.group(4))}"
-        return Citation(country="JP", doc_number=doc_number, kind=kind, text=text, phase=phase)
+        return Citation(country="JP", doc_number=doc_number, kind=era_kind, text=text, phase=phase)
     for pattern, country, kind in _JP_CITATIONS:
         match = pattern.search(plain)
         if not match:

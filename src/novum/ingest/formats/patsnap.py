@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"^(?P<cc>[A-Z]{2})(?P<body>.+?)(?P<kind>[A-Z]\d?)?$")
 _US_REISSUE = re.compile(r"^R(?P<digits>\d+)$")  # PatSnap spells USRE34586 as USR34586
 _SERIES_TYPE = {"D": "design", "PP": "plant", "RE": "reissue"}
 _NPL_MARKER = re.compile(
-    r"\s*\.?\s*cited by (?P<who>exami-?\s*ner|appli-?\s*cant|oth-?\s*er|third party)\b[^|]*?\.?\s*$", re.IGNORECASE
+    r"\s*\.?\s*cited by (?P<who>exami-?\s*ner|appli-?\s*cant|oth-?\s*er|third party)\s*\.?\s*$", re.IGNORECASE
 )
 _CITED_BY = {"examiner": "examiner", "applicant": "applicant", "third party": "third-party"}  # "other": unknown
 _IID = re.compile(r"\s*\[IID:[^\]]*\]\s*,?\s*")
@@ -49,12 +49,17 @@ _ORGANISATION = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"^[A-Z]{2}$")
-_US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
-    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
-)
+_US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+    "AS", "MP",
+})  # fmt: skip
 # US state codes that are also ISO country codes: "Haifa, IL" and "Chicago, IL" cannot be told apart.
-_AMBIGUOUS = frozenset("AL AR AS CA CO DE GA GU ID IL IN LA MA MD ME MN MO MP MS MT NC NE PA PR SC SD TN VA VI".split())
+_AMBIGUOUS = frozenset({
+    "AL", "AR", "AS", "CA", "CO", "DE", "GA", "GU", "ID", "IL", "IN", "LA", "MA", "MD", "ME", "MN", "MO", "MP",
+    "MS", "MT", "NC", "NE", "PA", "PR", "SC", "SD", "TN", "VA", "VI",
+})  # fmt: skip
 
 
 class PatsnapFormat(XmlFormat):
@@ -258,7 +263,7 @@ def _inventors(record: _Record, us: bool) -> tuple[list[Party], list[Party]]:
         addresses = [""] * len(names)
     people: list[Party] = []
     printed: list[Party] = []
-    for name, address in zip(names, addresses):
+    for name, address in zip(names, addresses, strict=True):
         city, country = _place(address, us)
         people.append(Party(_person(name), country, city))
         printed.append(Party(name, country, city))
@@ -274,7 +279,8 @@ def _assignees(record: _Record, us: bool, inventor_names: set[str]) -> list[Part
         if entries and entries[-1][1] is None and len(addresses) == 1:
             entries[-1] = (entries[-1][0], addresses[0])
     else:
-        entries = list(zip(raw, addresses if len(addresses) == len(raw) else [None] * len(raw)))
+        matched: list[str | None] = list(addresses) if len(addresses) == len(raw) else [None] * len(raw)
+        entries = list(zip(raw, matched, strict=True))
     parties: list[Party] = []
     for name, address in entries:
         name, inline = _strip_iid(name)

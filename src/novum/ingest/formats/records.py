@@ -129,6 +129,7 @@ def _api_evangelist(data: dict[str, Any]) -> Patent:
 
 def _from_flat_row(row: dict[str, str]) -> dict[str, Any]:
     """A hand-made CSV row (no ``record`` column) in the model's layout."""
+
     def listed(name: str) -> list[str]:
         return [v.strip() for v in (row.get(name) or "").split(";") if v.strip()]
 

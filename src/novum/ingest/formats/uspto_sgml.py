@@ -11,6 +11,7 @@ from lxml import etree
 from novum.ingest.formats._uspto_common import (
     check_doctype,
     country_code,
+    dependencies,
     doc_type_for,
     number_in,
     packed_ipc,
@@ -22,7 +23,6 @@ from novum.ingest.formats._uspto_common import (
 from novum.ingest.formats.base import XmlFormat
 from novum.ingest.xml import every, first, first_text, local, text_of
 from novum.model import Citation, Claim, Paragraph, Party, Patent, PriorityClaim
-from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import unique
 from novum.normalize.dates import iso_date
 from novum.normalize.numbers import split_document_id
@@ -167,8 +167,7 @@ def _claims(root: etree._Element) -> list[Claim]:
         if number is None or not text:
             continue
         refs = {n for ref in every(claim, "//CLREF") if (n := number_in(ref.get("ID")))}
-        refs.discard(number)
-        depends = sorted(refs) if refs else referenced_claims(text, number)
+        depends = dependencies(refs, text, number)
         claims.append(Claim(number=number, text=text, depends_on=depends, lang=_LANG))
     return claims
 

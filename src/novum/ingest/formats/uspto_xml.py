@@ -13,6 +13,7 @@ from lxml import etree
 from novum.ingest.formats._uspto_common import (
     check_doctype,
     cited_by,
+    dependencies,
     doc_type_for,
     number_in,
     patent_citation,
@@ -23,7 +24,6 @@ from novum.ingest.formats._uspto_common import (
 from novum.ingest.formats.base import XmlFormat
 from novum.ingest.xml import every, first, first_text, local, text_of
 from novum.model import Citation, Claim, Paragraph, Party, Patent, PriorityClaim
-from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import from_parts, normalize_symbol, unique
 from novum.normalize.dates import iso_date
 from novum.normalize.numbers import split_document_id
@@ -128,8 +128,7 @@ def _claims(root: etree._Element, lang: str | None) -> list[Claim]:
         if number is None or not text:
             continue
         refs = {n for ref in every(claim, "//claim-ref") if (n := number_in(ref.get("idref")))}
-        refs.discard(number)
-        depends = sorted(refs) if refs else referenced_claims(text, number)
+        depends = dependencies(refs, text, number)
         claims.append(Claim(number=number, text=text, depends_on=depends, lang=lang))
     return claims
 
@@ -205,9 +204,7 @@ def _applicants_and_inventors(bib: etree._Element) -> tuple[list[Party], list[Pa
     if inventor_elements:
         inventors = [p for i in inventor_elements if (p := _party(i))]
     else:
-        inventors = [
-            p for a in applicant_elements if a.get("app-type") == "applicant-inventor" and (p := _party(a))
-        ]
+        inventors = [p for a in applicant_elements if a.get("app-type") == "applicant-inventor" and (p := _party(a))]
     return unique_parties(applicants), unique_parties(inventors)
 
 

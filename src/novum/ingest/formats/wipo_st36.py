@@ -33,7 +33,7 @@ class WipoSt36Format(XmlFormat):
 
     def accepts(self, root: etree._Element) -> bool:
         match = _ROOT.match(local(root))
-        return bool(match) and match.group("office") not in _OWN_READERS
+        return match is not None and match.group("office") not in _OWN_READERS
 
     def to_patent(self, root: etree._Element) -> Patent:
         biblio = first(root, "bibliographic-data")
@@ -42,7 +42,9 @@ class WipoSt36Format(XmlFormat):
         lang = st36.lang_code(root.get("lang") or biblio.get("lang"))
         pub = st36.document_id(first(biblio, "publication-reference"))
         office = _ROOT.match(local(root))
-        country_hint = root.get("country") or (office.group("office").upper() if office and office.group("office") else None)
+        country_hint = root.get("country") or (
+            office.group("office").upper() if office and office.group("office") else None
+        )
         country, doc_number, kind = st36.publication_number(
             pub["country"] or country_hint, pub["doc_number"] or root.get("doc-number"), pub["kind"] or root.get("kind")
         )
