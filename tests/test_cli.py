@@ -41,7 +41,9 @@ def test_ingest_summary_counts(tmp_path: Path) -> None:
 
 
 def test_search_json_carries_the_fields(data_dir: Path) -> None:
-    hits = json.loads(novum("search", "encrypted file access", "--data-dir", str(data_dir), "-f", "json", "--limit", "3"))
+    hits = json.loads(
+        novum("search", "encrypted file access", "--data-dir", str(data_dir), "-f", "json", "--limit", "3")
+    )
     assert len(hits) == 3
     first = hits[0]
     assert set(first) >= {"number", "title", "publication_date", "filing_date", "priority_date", "cpc", "ipc",

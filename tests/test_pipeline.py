@@ -50,7 +50,9 @@ def test_bad_records_are_quarantined_and_their_neighbours_kept(tmp_path: Path) -
     good = demo_lines(3)
     src = tmp_path / "in"
     src.mkdir()
-    write_lines(src / "mixed.jsonl", [good[0], '{"number": "US1", "title": ', good[1], '{"title": "no number"}', good[2]])
+    write_lines(
+        src / "mixed.jsonl", [good[0], '{"number": "US1", "title": ', good[1], '{"title": "no number"}', good[2]]
+    )
     (src / "empty.xml").write_bytes(b"")
     (src / "binary.dat").write_bytes(bytes(range(256)) * 10)
     (src / "latin1.xml").write_bytes('<?xml version="1.0" encoding="UTF-8"?><a>caf\xe9</a>'.encode("latin-1"))
@@ -66,7 +68,10 @@ def test_bad_records_are_quarantined_and_their_neighbours_kept(tmp_path: Path) -
         stats = store.stats()
         assert stats["quarantined"] == 5
         assert stats["quarantine_reasons"]["malformed XML"] == 1
-        assert {q["position"] for q in stats["quarantine"] if q["source"].endswith("mixed.jsonl")} == {"line 2", "line 4"}
+        assert {q["position"] for q in stats["quarantine"] if q["source"].endswith("mixed.jsonl")} == {
+            "line 2",
+            "line 4",
+        }
 
 
 def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:

@@ -50,13 +50,18 @@ def test_cut_off_uses_priority_then_filing_date(data_dir: Path) -> None:
     # EP1000001A1 has a 1999 priority though published in 2001; US6000001A only a 2000 filing date.
     assert run(data_dir, "rotor blade de-icing", collapse=False, before="2000-01-01") == ["EP1000001A1"]
     assert set(run(data_dir, "rotor blade de-icing", collapse=False, before="2001-01-01")) == {
-        "EP1000001A1", "US6000001A"
+        "EP1000001A1",
+        "US6000001A",
     }
     assert run(data_dir, "rotor blade", collapse=False, published_before="2001-06-01") == ["EP1000001A1"]
 
 
 def test_class_prefix_filters(data_dir: Path) -> None:
-    assert set(run(data_dir, "rotor blade", collapse=False, cpc=["F03D"])) == {"EP1000001A1", "US6000001A", "EP1000002B1"}
+    assert set(run(data_dir, "rotor blade", collapse=False, cpc=["F03D"])) == {
+        "EP1000001A1",
+        "US6000001A",
+        "EP1000002B1",
+    }
     assert run(data_dir, "rotor blade", collapse=False, cpc=["F03D1/"]) == ["EP1000002B1"]
     assert run(data_dir, "rotor blade", collapse=False, cpc=["h05b 3/00"]) == ["EP1000001A1"]
     assert run(data_dir, "电解质", ipc=["H01M10/"]) == ["CN1000003A"]

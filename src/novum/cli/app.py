@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -170,15 +171,19 @@ def show(
 
 
 @app.command()
-def stats(data: DataDir = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+def stats(
+    data: DataDir = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table"
+) -> None:
     """Counts by country, kind and year, and the quarantine with reasons."""
     with Store(data_dir(data)) as store:
         figures = store.stats()
     if fmt == "json":
         emit_json(figures)
         return
-    console.print(f"[bold]{figures['documents']:,}[/bold] documents, schema v{figures['schema_version']}, "
-                  f"{figures['pending_index']} waiting for the index")
+    console.print(
+        f"[bold]{figures['documents']:,}[/bold] documents, schema v{figures['schema_version']}, "
+        f"{figures['pending_index']} waiting for the index"
+    )
     for key, title in (("by_country", "by country"), ("by_kind", "by kind"), ("by_format", "by format")):
         console.print(counts_table(title, figures[key].items()))
     console.print(counts_table("by year", figures["by_year"].items()))
@@ -196,20 +201,17 @@ def export(
     """Write every stored record out as JSONL (or CSV); `novum ingest` reads the result back losslessly."""
     if fmt not in ("jsonl", "csv"):
         raise typer.BadParameter("use jsonl or csv", param_hint="--format")
-    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        with Store(data_dir(data)) as store:
-            if fmt == "jsonl":
-                for patent in store.iter_patents():
-                    stream.write(json.dumps(patent.to_dict(), ensure_ascii=False) + "\n")
-            else:
-                writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
-                writer.writeheader()
-                for patent in store.iter_patents():
-                    writer.writerow(flat_row(patent))
-    finally:
-        if output:
-            stream.close()
+    with ExitStack() as stack:
+        stream = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
+        store = stack.enter_context(Store(data_dir(data)))
+        if fmt == "jsonl":
+            for patent in store.iter_patents():
+                stream.write(json.dumps(patent.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for patent in store.iter_patents():
+                writer.writerow(flat_row(patent))
 
 
 @app.command()
@@ -235,5 +237,3 @@ def main() -> None:
     except NovumError as exc:
         errors.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(1)
-
-

@@ -22,8 +22,11 @@ def render_patent(patent: Patent, provenance: dict[str, Any]) -> None:
         ("application", patent.application_number),
         ("published", patent.publication_date),
         ("filed", patent.filing_date),
-        ("priority", ", ".join(f"{p.country or ''} {p.number or ''} {p.date or ''}".strip() for p in patent.priority_claims)
-         or patent.priority_date),
+        (
+            "priority",
+            ", ".join(f"{p.country or ''} {p.number or ''} {p.date or ''}".strip() for p in patent.priority_claims)
+            or patent.priority_date,
+        ),
         ("language", patent.language),
         ("family", patent.family_id or (", ".join(patent.family_members) or None)),
         ("CPC", ", ".join(patent.cpc)),
@@ -31,7 +34,10 @@ def render_patent(patent: Patent, provenance: dict[str, Any]) -> None:
         ("applicants", "; ".join(p.name for p in patent.applicants)),
         ("assignees", "; ".join(p.name for p in patent.assignees)),
         ("inventors", "; ".join(p.name for p in patent.inventors)),
-        ("source", f"{provenance.get('source', '')} ({provenance.get('position', '')}, {provenance.get('format', '')})"),
+        (
+            "source",
+            f"{provenance.get('source', '')} ({provenance.get('position', '')}, {provenance.get('format', '')})",
+        ),
     ]
     for lang, title in patent.titles.items():
         biblio.add_row(f"title [{lang}]", title)
@@ -79,7 +85,10 @@ def print_hits(rows: list[dict[str, Any]], query: str) -> None:
             text = _bold_pairs(text) + "[/dim]"
         if row["family_members"]:
             text += f"\n[italic]family: {escape(', '.join(row['family_members']))}[/italic]"
-        dates = f"prio {row['priority_date'] or '-'}\nfiled {row['filing_date'] or '-'}\npub {row['publication_date'] or '-'}"
+        dates = "\n".join(
+            f"{label} {row[key] or '-'}"
+            for label, key in (("prio", "priority_date"), ("filed", "filing_date"), ("pub", "publication_date"))
+        )
         parties = "\n".join([", ".join((row["cpc"] or row["ipc"])[:3]), *row["applicants"][:2]]).strip()
         table.add_row(str(row["rank"]), row["number"], f"{row['score']:.2f}", text, dates, escape(parties))
     console.print(table)

@@ -90,7 +90,9 @@ class Ingester:
                     self._quarantine(source, document)
                     continue
                 good += 1
-                batch.append(StoredDocument(document.patent, document.raw, source.name, document.position, document.format))
+                batch.append(
+                    StoredDocument(document.patent, document.raw, source.name, document.position, document.format)
+                )
                 if len(batch) >= self.batch_size:
                     self._flush(batch, source.name)
                     batch = []

@@ -11,7 +11,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 from novum.ingest.formats.base import ParsedDocument
 from novum.ingest.registry import detect_stream_format, xml_formats
@@ -29,9 +29,10 @@ def read_file(path: Path) -> Iterator[ParsedDocument]:
         yield from read_stream(handle, path.name)
 
 
-def read_stream(stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
+def read_stream(stream: IO[bytes], filename: str) -> Iterator[ParsedDocument]:
     """Parse a binary stream whose name (for sniffing and messages) is ``filename``."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    raw = cast(io.RawIOBase, stream)  # any binary file object will do; BufferedReader only needs read()/readinto()
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(raw)
     try:
         head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
     except _READ_ERRORS as exc:

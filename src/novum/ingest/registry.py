@@ -47,4 +47,5 @@ def detect_stream_format(head: bytes, filename: str) -> StreamFormat | None:
 
 def describe() -> list[tuple[str, str]]:
     """``(name, description)`` of every format, for ``novum formats`` and the docs."""
-    return [(f.name, f.description) for f in (*xml_formats(), *stream_formats())]
+    readers: list[XmlFormat | StreamFormat] = [*xml_formats(), *stream_formats()]
+    return [(f.name, f.description) for f in readers]

@@ -291,6 +291,7 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """Counts by country, kind and publication year, and the quarantine grouped by reason."""
+
         def grouped(sql: str) -> dict[str, int]:
             return {str(r[0]): int(r[1]) for r in self.db.execute(sql)}
 
@@ -300,9 +301,7 @@ class Store:
         return {
             "documents": self.count(),
             "by_country": grouped("SELECT country, count(*) FROM documents GROUP BY country ORDER BY 2 DESC"),
-            "by_kind": grouped(
-                "SELECT coalesce(kind, '?'), count(*) FROM documents GROUP BY kind ORDER BY 2 DESC"
-            ),
+            "by_kind": grouped("SELECT coalesce(kind, '?'), count(*) FROM documents GROUP BY kind ORDER BY 2 DESC"),
             "by_year": grouped(
                 "SELECT coalesce(substr(publication_date, 1, 4), substr(filing_date, 1, 4), '?'), count(*)"
                 " FROM documents GROUP BY 1 ORDER BY 1"
