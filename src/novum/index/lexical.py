@@ -29,6 +29,8 @@ ZH_FIELDS = tuple(f"{name}_zh" for name in TEXT_FIELDS)
 # Title words are the most deliberate; descriptions are long and noisy. Tuned in the evaluation issue.
 BOOSTS = {"title": 2.0, "abstract": 1.5, "claims": 1.2, "description": 1.0}
 _QUERY_NOISE = re.compile(r"[^\w\s\"]+", re.UNICODE)
+# Spaces the segmenter put next to a CJK character (or a highlight mark beside one), removed for display.
+_SEGMENT_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +|(?<=[^\x00-\x7f]\*\*) +| +(?=\*\*[^\x00-\x7f])| +(?=[^\x00-\x7f])")
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|IN|TO)\b")
 
 
@@ -249,16 +251,16 @@ class LexicalIndex:
 
 
 def _mark(snippet: tantivy.Snippet, chinese: bool) -> str:
-    fragment = snippet.fragment()
-    out: list[str] = []
+    """Wrap highlighted spans in ``**``; tantivy reports them as UTF-8 byte offsets into the fragment."""
+    fragment = snippet.fragment().encode()
+    out: list[bytes] = []
     cursor = 0
     for span in snippet.highlighted():
-        out.append(fragment[cursor : span.start])
-        out.append(f"**{fragment[span.start : span.end]}**")
+        out.extend((fragment[cursor : span.start], b"**", fragment[span.start : span.end], b"**"))
         cursor = span.end
     out.append(fragment[cursor:])
-    joined = "".join(out)
-    return joined.replace(" ", "") if chinese else joined
+    joined = b"".join(out).decode()
+    return _SEGMENT_SPACE.sub("", joined) if chinese else joined
 
 
 def document_texts(patent: Patent) -> dict[str, str]:
