@@ -121,16 +121,10 @@ class Ingester:
         """Index every stored document flagged as not yet indexed; returns how many were written."""
         if self.index is None:
             return 0
-        total = 0
-        while True:
-            pending = self.store.pending_index(limit=INDEX_EVERY)
-            if not pending:
-                break
-            written = self.index.add(pending)
-            self.store.mark_indexed(written)
-            total += len(written)
+        written = self.index.add(self.store.iter_pending())  # one commit; flags set only once it is durable
+        self.store.mark_indexed(written)
         self._since_index = 0
-        return total
+        return len(written)
 
     def _report(self, source: str) -> None:
         if self.on_progress is not None:

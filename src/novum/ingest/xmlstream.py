@@ -27,7 +27,7 @@ def split_documents(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     start = 1
     oversized = False
     for number, line in enumerate(stream, start=1):
-        if _DECLARATION.match(line) and size and any(chunk.strip() for chunk in buffer):
+        if b"<?xml" in line[:80] and _DECLARATION.match(line) and size and any(c.strip() for c in buffer):
             yield start, _finish(buffer, oversized)
             buffer, size, start, oversized = [], 0, number, False
         if not buffer:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-_SPACE = re.compile(r"\s+")
-
 
 def clean(text: str | None) -> str | None:
     """Collapse runs of whitespace and trim; empty strings become ``None`` so they are left out of records."""
     if text is None:
         return None
-    out = _SPACE.sub(" ", text).strip()
-    return out or None
+    return " ".join(text.split()) or None  # str.split() is several times faster than a regex here
 
 
 def has_cjk(text: str) -> bool:

@@ -203,9 +203,19 @@ class Store:
             )
 
     # --- index bookkeeping --------------------------------------------------------------------------------------
-    def pending_index(self, limit: int = 1000) -> list[Patent]:
-        rows = self.db.execute("SELECT record FROM documents WHERE indexed = 0 LIMIT ?", (limit,)).fetchall()
-        return [Patent.from_dict(json.loads(r["record"])) for r in rows]
+    def iter_pending(self, batch: int = 500) -> Iterator[Patent]:
+        """Documents not yet in the index, streamed in batches so indexing a large store keeps memory flat."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT number, record FROM documents WHERE indexed = 0 AND number > ? ORDER BY number LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Patent.from_dict(json.loads(row["record"]))
+            last = rows[-1]["number"]
 
     def pending_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents WHERE indexed = 0").fetchone()[0])
