@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from novum.ingest.formats.jpo import citation_from_text, claim_wording
+from novum.ingest.formats.jpo import citation_from_text
 from novum.model import PriorityClaim
 from novum.normalize.claimrefs import referenced_claims
 from tests.conftest import fixture
@@ -134,6 +134,6 @@ def test_citation_wording() -> None:
     assert unknown.number is None and unknown.text == "何かの文献"
 
 
-def test_claim_wording_feeds_reference_reader() -> None:
-    assert referenced_claims(claim_wording("請求項１乃至３のいずれかに記載の"), 5) == [1, 2, 3]
-    assert referenced_claims(claim_wording("請求項２又は３に記載の"), 5) == [2, 3]
+def test_japanese_claim_wording_is_read() -> None:
+    assert referenced_claims("請求項１乃至３のいずれかに記載の", 5) == [1, 2, 3]
+    assert referenced_claims("請求項２又は３に記載の", 5) == [2, 3]

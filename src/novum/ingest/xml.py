@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html.entities
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 

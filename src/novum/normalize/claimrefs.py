@@ -9,19 +9,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ANCHOR = r"(?:claims?|anspr(?:u|ü)che?s?|revendications?|权利要求|權利要求|请求项|請求項)"
+_ANCHOR = r"(?:claims?|anspr(?:u|ü)che?n?s?|revendications?|权利要求|權利要求|请求项|請求項)"
 _NUM = r"\d{1,4}"
-_CONNECTOR = r"(?:,|、|，|or|and|to|through|-|–|—|~|～|至|到|或|和|及|与|bis|und|oder|à|a|ou|et)"
+_JA_OR = r"又は|または|若しくは|もしくは|或いは|あるいは|及び|および|並びに|ならびに"
+_JA_TO = r"乃至|ないし|〜|から"
+_CONNECTOR = rf"(?:,|、|，|or|and|to|through|-|–|—|~|～|至|到|或|和|及|与|bis|und|oder|à|a|ou|et|{_JA_OR}|{_JA_TO})"
 _LIST = re.compile(
     rf"{_ANCHOR}\s*(?:no\.?\s*|nos\.?\s*|第)?(?P<list>{_NUM}(?:\s*{_CONNECTOR}\s*(?:{_ANCHOR}\s*)?{_NUM})*)",
     re.IGNORECASE,
 )
-_RANGE = {"to", "through", "-", "–", "—", "~", "～", "至", "到", "bis", "à", "a"}
+_RANGE = {"to", "through", "-", "–", "—", "~", "～", "至", "到", "bis", "à", "a", *_JA_TO.split("|")}
 _TOKEN = re.compile(rf"{_NUM}|{_CONNECTOR}", re.IGNORECASE)
 _ALL_PRECEDING = re.compile(
     r"(?:any|one)\s+(?:one\s+)?of\s+the\s+(?:preceding|previous|foregoing|above)\s+claims"
     r"|any\s+(?:preceding|previous|foregoing)\s+claim"
-    r"|(?:einem|einer)\s+der\s+vorhergehenden\s+Anspr(?:u|ü)che"
+    r"|(?:einem|einer)\s+der\s+(?:vorhergehenden|vorangegangenen|vorangehenden|voranstehenden|vorstehenden)"
+    r"\s+Anspr(?:u|ü)che"
     r"|des\s+revendications\s+pr[ée]c[ée]dentes"
     r"|前述(?:任一|任意一)项?权利要求|上述(?:任一|任意一)项?权利要求",
     re.IGNORECASE,

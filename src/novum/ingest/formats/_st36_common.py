@@ -216,12 +216,8 @@ def claims(
     lang: str | None,
     claim_tag: str = "claim",
     text_tag: str = "claim-text",
-    wording: Callable[[str], str] | None = None,
 ) -> list[Claim]:
-    """Numbered claims with dependencies from ``claim-ref`` markup, else read from the wording.
-
-    ``wording`` rewrites a claim's text before its references are read (JPO's "請求項１又は２" needs it).
-    """
+    """Numbered claims with dependencies from ``claim-ref`` markup, else read from the wording."""
     if container is None:
         return []
     elements = every(container, claim_tag)
@@ -235,10 +231,7 @@ def claims(
             continue
         text = strip_claim_number(text, number)
         refs = sorted({ids[r] for ref in every(element, "//claim-ref") for r in _idrefs(ref) if r in ids})
-        if refs:
-            depends = [n for n in refs if n < number]
-        else:
-            depends = referenced_claims(wording(text) if wording else text, number)
+        depends = [n for n in refs if n < number] if refs else referenced_claims(text, number)
         out.append(Claim(number=number, text=text, depends_on=depends, lang=lang))
     return out
 

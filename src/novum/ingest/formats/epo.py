@@ -42,10 +42,6 @@ _CARE_OF = re.compile(r"\s+c/o\s+", re.IGNORECASE)
 _GIVEN_PART = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'-]*\.?$")
 _TITLES = frozenset({"dr", "prof", "jr", "sr", "ing", "mag", "phd", "md"})
 _CATEGORY_SPLIT = re.compile(r"[\s,;]+")
-# claimrefs knows "Ansprüche" but not the dative "Ansprüchen" ("nach den Ansprüchen 1 und 3"), common in EP claims.
-_DATIVE_CLAIMS = re.compile(r"(?i)\b(anspr[uü]che)n\b")
-# ... nor "einem der vorangegangenen/voranstehenden Ansprüche" for "any preceding claim".
-_DE_PRECEDING = re.compile(r"(?i)\b(?:vorangegangenen|vorangehenden|voranstehenden|vorstehenden)\s+(?=anspr)")
 
 
 class EpoPublicationServer(XmlFormat):
@@ -440,8 +436,7 @@ def _strip_number(text: str, number: int) -> str:
 def _depends_on(element: etree._Element, number: int, text: str, numbers_by_id: dict[str, int]) -> list[int]:
     refs = [r for r in element.iter() if isinstance(r.tag, str) and local(r) == "claim-ref"]
     if not refs:
-        wording = _DE_PRECEDING.sub("vorhergehenden ", _DATIVE_CLAIMS.sub(r"\1", text))
-        return referenced_claims(wording, number)
+        return referenced_claims(text, number)
     found: set[int] = set()
     for ref in refs:
         target = numbers_by_id.get((ref.get("idref") or "").strip())

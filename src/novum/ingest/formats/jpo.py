@@ -58,11 +58,6 @@ _JP_CITATIONS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"(?<![国州])特許第(\d+)号"), "JP", None),
 )
 # Japanese claim wording the shared reference reader does not know, mapped to connectors it does.
-_JP_CONNECTORS = (
-    (re.compile(r"又は|または|若しくは|もしくは|或いは|あるいは|及び|および|並びに|ならびに"), "或"),
-    (re.compile(r"乃至|ないし|〜"), "至"),
-    (re.compile(r"(?<=\d)から(?=\d)"), "至"),
-)
 _ERA_CITATION = re.compile(rf"(特開|特表|実開)(昭|平)(\d+){_DASH}(\d+)号")
 
 
@@ -103,7 +98,7 @@ class JpoFormat(XmlFormat):
             publication_date=pub["date"],
             titles={lang or "ja": title} if title else {},
             abstracts={lang or "ja": abstract} if abstract else {},
-            claims=st36.claims(first(root, "claims"), lang, wording=claim_wording),
+            claims=st36.claims(first(root, "claims"), lang),
             description=st36.description(description, lang, section_headings=SECTION_HEADINGS),
             ipc=st36.ipc_symbols(biblio),
             applicants=st36.parties(every(parties, "//applicant")) if parties is not None else [],
@@ -112,14 +107,6 @@ class JpoFormat(XmlFormat):
             language=lang,
             doc_type=_DOC_TYPES.get(root.get("kind-of-st16") or root.get("kind-of-jp") or ""),
         )
-
-
-def claim_wording(text: str) -> str:
-    """Claim text with Japanese "or"/"to" spelled as connectors the shared claim-reference reader knows."""
-    plain = unicodedata.normalize("NFKC", text)
-    for pattern, replacement in _JP_CONNECTORS:
-        plain = pattern.sub(replacement, plain)
-    return plain
 
 
 def _kind(root: etree._Element, label: str | None) -> str | None:
