@@ -32,6 +32,10 @@ from novum.normalize.numbers import NumberFormatError, canonical_number, parse_n
         ("USRE043633E1", "USRE43633E1"),
         ("JP2021044377A", "JP2021044377A"),
         ("US 11,147,202 B2", "US11147202B2"),
+        ("WO 95/34526", "WO1995034526"),  # the PCT's two-digit years
+        ("WO0244858A2", "WO2002044858A2"),
+        ("JP 2000-56265 A", "JP2000056265A"),  # year-serial, six-digit serial
+        ("USR34586", "USRE34586"),  # how PatSnap spells reissues
     ],
 )
 def test_common_spellings(typed: str, canonical: str) -> None:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from novum.errors import NovumError
 
 # Country code, optional series prefix (US designs, reissues, plants...), digits, optional kind code.
-_PATTERN = re.compile(r"^(?P<cc>[A-Z]{2})?(?P<series>D|RE|PP|RX|AI|H|T|X)?(?P<digits>\d+)(?P<kind>[A-Z]\d?)?$")
+_PATTERN = re.compile(r"^(?P<cc>[A-Z]{2})?(?P<series>D|RE|PP|RX|AI|H|T|X|R)?(?P<digits>\d+)(?P<kind>[A-Z]\d?)?$")
 _SEPARATORS = re.compile(r"[\s,.\-_/]")
-_SLASHED_YEAR = re.compile(r"^(?P<cc>[A-Z]{2})?\s*(?P<year>(?:19|20)\d\d)/(?P<serial>\d+)\s*(?P<kind>[A-Z]\d?)?$")
+# "US 2005/0004437", "JP 2000-56265", and the PCT's two-digit years "WO 95/34526".
+_SLASHED_YEAR = re.compile(r"^(?P<cc>[A-Z]{2})?(?P<year>(?:19|20)\d\d|\d\d)[/-](?P<serial>\d+)(?P<kind>[A-Z]\d?)?$")
 # Offices whose canonical numbers are zero-padded to a fixed width.
 _PAD = {"EP": 7}
+# Width of the serial after the year in year-based publication numbers.
+_SERIAL_WIDTH = {"WO": 6, "JP": 6}
 
 
 class NumberFormatError(NovumError, ValueError):
@@ -45,17 +48,28 @@ def parse_number(text: str, default_country: str | None = None) -> PublicationNu
     raw = (text or "").strip().upper()
     if not raw:
         raise NumberFormatError("empty publication number")
-    slashed = _SLASHED_YEAR.match(raw.replace(" ", "")) or _SLASHED_YEAR.match(raw)
+    slashed = _SLASHED_YEAR.match(re.sub(r"\s+", "", raw))
     if slashed:
         cc = slashed["cc"] or default_country
-        serial = slashed["serial"]
-        width = 6 if cc == "WO" else 7
-        return _build(cc, "", f"{slashed['year']}{serial.zfill(width)}", slashed["kind"])
+        year = slashed["year"]
+        if len(year) == 4 or cc == "WO":
+            serial = slashed["serial"].zfill(_SERIAL_WIDTH.get(cc or "", 7))
+            return _build(cc, "", f"{_pct_year(year)}{serial}", slashed["kind"])
     compact = _SEPARATORS.sub("", raw)
     match = _PATTERN.match(compact)
     if not match:
         raise NumberFormatError(f"not a publication number: {text!r}")
-    return _build(match["cc"] or default_country, match["series"] or "", match["digits"], match["kind"])
+    cc, digits = match["cc"] or default_country, match["digits"]
+    if cc == "WO" and not match["series"] and len(digits) in (7, 8):  # WO0244858 is WO 02/44858
+        return _build(cc, "", f"{_pct_year(digits[:2])}{digits[2:].zfill(6)}", match["kind"])
+    return _build(cc, match["series"] or "", digits, match["kind"])
+
+
+def _pct_year(year: str) -> str:
+    """Four-digit year; PCT publications began in 1978, so two-digit years from 78 are 19xx."""
+    if len(year) == 4:
+        return year
+    return f"{'19' if int(year) >= 78 else '20'}{year}"
 
 
 def canonical_number(text: str, default_country: str | None = None) -> str:
@@ -76,6 +90,7 @@ def split_document_id(country: str | None, doc_number: str, kind: str | None) ->
 
 def _build(country: str | None, series: str, digits: str, kind: str | None) -> PublicationNumber:
     if country == "US":
+        series = "RE" if series == "R" else series  # "USR34586" is how some exports spell reissue USRE34586
         digits = _us_digits(series, digits)
     elif country in _PAD:
         digits = digits.lstrip("0").zfill(_PAD[country])

@@ -33,7 +33,6 @@ _LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,4})\s*(?:\.\s*\)|\.|\))(?!\d)\s*")
 # Citations printed in the EPO's B561 style: "US-A- 5 948 634", "WO-A1-2014/114885", "US-E- R E36 154".
 _B561 = re.compile(r"^\s*(?P<cc>[A-Z]{2})\s*-\s*(?P<kind>[A-Z]\d?)\s*-\s*(?P<rest>.+?)\s*$")
 # Two-digit-year PCT numbers: WO-A-95/34526 (B561), WO02020444 (B871), WO0244858A2 (patcit dnum).
-_SHORT_WO = re.compile(r"^WO(?P<yy>\d{2})/?(?P<serial>\d{5,6})(?P<kind>[A-Z]\d?)?$")
 # Old-style IPC lines: edition digit, symbol, then an A/B/"-" marker ("7C 07C  29/44   A", "2A 01N 43/08 -").
 _OLD_IPC = re.compile(r"^\s*\d{0,2}\s*(?=[A-H]\s*\d)")
 _CARE_OF = re.compile(r"\s+c/o\s+", re.IGNORECASE)
@@ -306,15 +305,8 @@ def _patent_citation(parsed: PublicationNumber, cited_by: str | None, phase: str
 
 
 def _number(text: str) -> PublicationNumber | None:
-    """``parse_number`` plus the EPO's two-digit-year PCT spellings (``WO 95/34526``, ``WO0244858``)."""
-    compact = re.sub(r"\s+", "", text.upper())
-    short = _SHORT_WO.match(compact)
-    if short:
-        yy = int(short["yy"])
-        year = 1900 + yy if yy >= 78 else 2000 + yy  # PCT publications began in 1978
-        compact = f"WO{year}/{short['serial'].zfill(6)}{short['kind'] or ''}"
     try:
-        return parse_number(compact)
+        return parse_number(text)
     except NumberFormatError:
         return None
 

@@ -30,7 +30,6 @@ _FIELD_TAGS = frozenset({"str", "arr", "int", "long", "float", "double", "date",
 _MARKERS = frozenset({"Patent Number", "Document Types", "Family Member Count", "IPC Primary", "Cites Count"})
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _NUMBER = re.compile(r"^(?P<cc>[A-Z]{2})(?P<body>.+?)(?P<kind>[A-Z]\d?)?$")
-_US_REISSUE = re.compile(r"^R(?P<digits>\d+)$")  # PatSnap spells USRE34586 as USR34586
 _SERIES_TYPE = {"D": "design", "PP": "plant", "RE": "reissue"}
 _NPL_MARKER = re.compile(
     r"\s*\.?\s*cited by (?P<who>exami-?\s*ner|appli-?\s*cant|oth-?\s*er|third party)\s*\.?\s*$", re.IGNORECASE
@@ -144,14 +143,8 @@ def _unescape(text: str) -> str:
 
 def _number(token: str) -> PublicationNumber | None:
     """A PatSnap number (``US7597981``, ``USR34586``, ``EP0049154B2``) in canonical form, or None."""
-    raw = re.sub(r"\s+", "", token).upper()
-    match = _NUMBER.match(raw)
-    if match and match["cc"] == "US":
-        reissue = _US_REISSUE.match(match["body"])
-        if reissue:
-            raw = f"USRE{reissue['digits']}{match['kind'] or ''}"
     try:
-        return parse_number(raw)
+        return parse_number(token)
     except NumberFormatError:
         return None
 

@@ -41,7 +41,6 @@ _PHASE = {
     "opposition": "opposition",
     "limitation": "limitation",
 }
-_JP_YEAR_SERIAL = re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<serial>\d{1,6})$")
 _SUBJECT = {"utility": "utility", "design": "design", "plant": "plant"}
 
 
@@ -307,7 +306,7 @@ def _citation(reference: etree._Element) -> Citation | None:
             office = first_text(ident, "IPOfficeCode")
             number = split_document_id(
                 office,
-                _jp_serial(office, first_text(ident, "DocumentNumber") or ""),
+                first_text(ident, "DocumentNumber") or "",
                 first_text(ident, "PatentDocumentKindCode"),
             )
             return Citation(
@@ -331,14 +330,6 @@ def _citation(reference: etree._Element) -> Citation | None:
         return Citation(text=text, cited_by=cited_by, category=category, phase=phase) if text else None
     text = first_text(reference, "NPLCitation/NPLCitationText") or _text(first(reference, "NPLCitation"))
     return Citation(text=text, cited_by=cited_by, category=category, phase=phase) if text else None
-
-
-def _jp_serial(office: str | None, number: str) -> str:
-    """JPO prints "2000-56265" for JP2000056265: the serial after the year is six digits wide."""
-    match = _JP_YEAR_SERIAL.match(number.strip())
-    if (office or "").strip().upper() != "JP" or not match:
-        return number
-    return f"{match['year']}{match['serial'].zfill(6)}"
 
 
 def _canonical(text: str | None) -> str | None:
