@@ -37,7 +37,7 @@ def test_ingest_summary_counts(tmp_path: Path) -> None:
     out = novum("ingest", str(source), "--data-dir", str(tmp_path / "d"))
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines() if line.count("│") == 3}
     assert rows == {"read": "5", "new": "4", "updated": "0", "unchanged": "0", "quarantined": "1",
-                    "files skipped (not patent data)": "0"}  # fmt: skip
+                    "repaired (stored, with a warning)": "0", "files skipped (not patent data)": "0"}  # fmt: skip
 
 
 def test_search_json_carries_the_fields(data_dir: Path) -> None:
@@ -90,7 +90,7 @@ def test_stats_json(data_dir: Path) -> None:
     stats = json.loads(novum("stats", "--data-dir", str(data_dir), "-f", "json"))
     assert stats["documents"] == 300
     assert stats["by_country"] == {"US": 300}
-    assert stats["schema_version"] == 1
+    assert stats["schema_version"] == 2
     assert "by country" in novum("stats", "--data-dir", str(data_dir))
 
 

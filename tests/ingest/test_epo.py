@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from lxml import etree
 
 from novum.ingest.formats.epo import EpoPublicationServer
 from novum.ingest.xml import parse_xml
@@ -23,8 +22,8 @@ WELL_FORMED = [
     "grant/v1-2-B2.xml", "grant/v1-3-B1.xml", "grant/v1-3-B2.xml", "grant/v1-4-B1.xml", "grant/v1-4-B2.xml",
     "grant/v1-5-B1.xml", "grant/v1-5-B2.xml", "grant/v1-5-1-B1.xml", "grant/v1-5-1-B2.xml",
 ]  # fmt: skip
-# Not well-formed XML as stored (bare "&" in an address; "<First Embodiment" in a heading): the strict parser
-# quarantines them, so their mapping is checked on a libxml2-recovered tree instead.
+# Not well-formed XML as published (bare "&" in an address; "<First Embodiment" in a heading): the reader repairs
+# them, stores them and records how.
 MALFORMED = [
     "application/v1-2-A1.xml", "application/v1-4-A1.xml", "application/v1-4-A1-1.xml",
     "application/v1-5-1-A1-2.xml",
@@ -36,9 +35,9 @@ def doc(name: str) -> Patent:
 
 
 def recovered(name: str) -> Patent:
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(fixture(f"{EPS}/{name}").read_bytes(), parser)
-    return EpoPublicationServer().to_patent(root)
+    (document,) = parse_file(fixture(f"{EPS}/{name}"))
+    assert document.patent is not None and document.warning, document.error
+    return document.patent
 
 
 def claim(patent: Patent, number: int, lang: str) -> tuple[list[int], str]:
@@ -75,10 +74,10 @@ def test_every_well_formed_fixture_parses(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", MALFORMED)
-def test_malformed_fixtures_are_quarantined_but_map_when_recovered(name: str) -> None:
-    documents = parse_file(fixture(f"{EPS}/{name}"))
-    assert len(documents) == 1 and documents[0].patent is None
-    assert "malformed XML" in (documents[0].error or "")
+def test_malformed_fixtures_are_repaired_with_a_warning(name: str) -> None:
+    (document,) = parse_file(fixture(f"{EPS}/{name}"))
+    expected = "recovered from malformed XML" if name.endswith("A1-2.xml") else "bare '&' escaped"
+    assert (document.warning or "").startswith(expected)
     patent = recovered(name)
     assert patent.kind == "A1" and patent.titles.keys() == {"de", "en", "fr"}
 

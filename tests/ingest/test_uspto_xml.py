@@ -58,12 +58,13 @@ def test_every_uspto_xml_fixture_parses(name: str) -> None:
         assert document.patent is not None and document.patent.country == "US"
 
 
-def test_broken_production_file_is_quarantined_with_the_reason() -> None:
-    # A real 2006 weekly-file document with an unclosed <maths>: libxml2's message names the tags.
+def test_broken_production_file_is_recovered_with_the_reason() -> None:
+    # A real 2006 weekly-file document with an unclosed <maths>: it is complete, so libxml2 recovers it, and the
+    # warning kept with the record names the defect.
     (document,) = parse_file(fixture(f"{GO}/grant/US07057742-20060606.XML"))
-    assert document.patent is None
-    assert document.error is not None
-    assert document.error.startswith("malformed XML") and "maths" in document.error
+    assert document.error is None and document.patent is not None
+    assert document.patent.number == "US7057742B2"
+    assert (document.warning or "").startswith("recovered from malformed XML") and "maths" in document.warning
 
 
 def test_concatenated_weekly_file_yields_each_grant() -> None:

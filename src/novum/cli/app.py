@@ -105,6 +105,7 @@ def ingest(
                 ("updated", counts.updated),
                 ("unchanged", counts.unchanged),
                 ("quarantined", counts.quarantined),
+                ("repaired (stored, with a warning)", counts.repaired),
                 ("files skipped (not patent data)", counts.skipped_files),
             ],
         )
@@ -190,6 +191,11 @@ def stats(
     console.print(counts_table(f"quarantine ({figures['quarantined']})", figures["quarantine_reasons"].items()))
     for item in figures["quarantine"][:50]:
         console.print(f"  {item['source']}, {item['position']}: {item['reason']}", highlight=False, markup=False)
+    if figures["repaired"]:
+        console.print(f"[bold]repaired on ingest ({len(figures['repaired'])})[/bold]: stored, with the repair noted")
+        for item in figures["repaired"][:50]:
+            line = f"  {item['number']}: {item['source']}, {item['position']}: {item['warning']}"
+            console.print(line, highlight=False, markup=False)
 
 
 @app.command()

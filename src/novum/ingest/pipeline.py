@@ -91,7 +91,9 @@ class Ingester:
                     continue
                 good += 1
                 batch.append(
-                    StoredDocument(document.patent, document.raw, source.name, document.position, document.format)
+                    StoredDocument(
+                        document.patent, document.raw, source.name, document.position, document.format, document.warning
+                    )
                 )
                 if len(batch) >= self.batch_size:
                     self._flush(batch, source.name)

@@ -18,33 +18,46 @@ from typing import IO
 # Bump when a parser changes what it extracts, so previously completed sources are read again.
 PARSER_VERSION = "1"
 
-# Files that travel with patent data but are not documents: reported as skipped, not quarantined.
-_NOT_DOCUMENTS = {
-    ".dtd",
-    ".xsd",
-    ".ent",
-    ".mod",
-    ".xsl",
-    ".xslt",
-    ".css",
-    ".js",
-    ".pdf",
-    ".md",
-    ".py",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".tif",
-    ".tiff",
-    ".bmp",
-    ".svg",
-    ".doc",
-    ".docx",
-    ".html",
-    ".htm",
-    ".sh",
-}
+# Files that travel with patent data but are not documents: reported as skipped, not quarantined. Besides
+# schemas, images and papers, the offices ship SGML support files beside their DTDs (catalogues, declarations,
+# attribute and table rules).
+_NOT_DOCUMENTS = set(
+    [
+        ".dtd",
+        ".xsd",
+        ".ent",
+        ".mod",
+        ".xsl",
+        ".xslt",
+        ".css",
+        ".js",
+        ".pdf",
+        ".md",
+        ".py",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".tif",
+        ".tiff",
+        ".bmp",
+        ".svg",
+        ".doc",
+        ".docx",
+        ".html",
+        ".htm",
+        ".sh",
+        ".cat",
+        ".dcl",
+        ".dec",
+        ".att",
+        ".ctm",
+        ".rlx",
+        ".rls",
+        ".tbr",
+        ".scc",
+    ]
+)
 _NOT_DOCUMENT_NAMES = ("license", "readme", "provenance", "notice", "changelog", ".gitignore", "toc.xml")
 
 

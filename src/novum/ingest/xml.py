@@ -49,6 +49,49 @@ def parse_xml(data: bytes) -> etree._Element:
     return etree.fromstring(data, parser=_parser())
 
 
+_BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9._-]*;)")
+_UNREPAIRABLE = re.compile(r"encoding|UTF-8|Char 0x|amplification|entity reference loop", re.IGNORECASE)
+_ROOT_NAME = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s>/]")
+
+
+def repair_xml(data: bytes, error: etree.XMLSyntaxError) -> tuple[etree._Element, str] | None:
+    """Read a document the offices published malformed, saying how; ``None`` when it cannot be read honestly.
+
+    Real publications carry defects: a bare ``&`` in an address ("Smith & Co"), a heading typed as a tag
+    (``<First Embodiment``), an unclosed ``<maths>``. Escaping bare ampersands loses nothing, so it is tried
+    first. Otherwise libxml2's recovery is used, but only when the document is complete (its root element is
+    closed at the end): a truncated document would be silently cut short, so it stays in the quarantine.
+    """
+    if _UNREPAIRABLE.search(str(error)) or b"<!ENTITY" in data[:65536]:
+        return None  # wrong encodings and entity tricks are not typos: repairing them would invent text
+    escaped = _BARE_AMPERSAND.sub(b"&amp;", data)
+    if escaped != data:
+        try:
+            return parse_xml(escaped), f"bare '&' escaped ({error})"
+        except etree.XMLSyntaxError:
+            data = escaped
+    if not _complete(data):
+        return None
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True, remove_pis=True, recover=True,
+    )  # fmt: skip
+    try:
+        root = etree.fromstring(_NAMED_ENTITY.sub(_replace_entity, data), parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    return root, f"recovered from malformed XML ({error})"
+
+
+def _complete(data: bytes) -> bool:
+    """Whether the document ends by closing the element it opened with (so nothing is missing at the end)."""
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", b"", data[:4096], flags=re.S)
+    match = _ROOT_NAME.search(body)
+    return bool(match) and data.rstrip().endswith(b"</" + match.group(1) + b">")
+
+
 def local(element: etree._Element) -> str:
     """The tag without its namespace, so ``business:Claims`` and ``Claims`` compare equal."""
     tag = element.tag

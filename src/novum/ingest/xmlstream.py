@@ -14,7 +14,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from novum.ingest.formats.base import ParsedDocument, XmlFormat
-from novum.ingest.xml import local, parse_xml
+from novum.ingest.xml import local, parse_xml, repair_xml
 
 _DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml\s")
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a single document larger than this is refused, not read into memory
@@ -58,10 +58,15 @@ def read_xml(stream: BinaryIO, formats: Iterable[XmlFormat]) -> Iterator[ParsedD
 
 
 def parse_one(data: bytes, position: str, readers: list[XmlFormat]) -> ParsedDocument:
+    warning = None
+    text = data.lstrip()  # weekly files may indent the declaration of later documents
     try:
-        root = parse_xml(data.lstrip())  # weekly files may indent the declaration of later documents
+        root = parse_xml(text)
     except etree.XMLSyntaxError as exc:
-        return ParsedDocument(position, data, error=f"malformed XML: {exc}")
+        repaired = repair_xml(text, exc)
+        if repaired is None:
+            return ParsedDocument(position, data, error=f"malformed XML: {exc}")
+        root, warning = repaired
     except ValueError as exc:  # lxml raises ValueError for some encoding problems
         return ParsedDocument(position, data, error=f"unreadable XML: {exc}")
     reader = next((r for r in readers if r.accepts(root)), None)
@@ -71,4 +76,4 @@ def parse_one(data: bytes, position: str, readers: list[XmlFormat]) -> ParsedDoc
         patent = reader.to_patent(root)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         return ParsedDocument(position, data, error=f"{reader.name}: {exc}", format=reader.name)
-    return ParsedDocument(position, data, patent=patent, format=reader.name)
+    return ParsedDocument(position, data, patent=patent, format=reader.name, warning=warning)

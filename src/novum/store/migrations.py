@@ -54,4 +54,9 @@ MIGRATIONS: list[str] = [
         completed_at TEXT NOT NULL
     );
     """,
+    # 2: how a defective source document was repaired to be read (bare '&' escaped, recovered XML), or NULL.
+    """
+    ALTER TABLE documents ADD COLUMN warning TEXT;
+    CREATE INDEX documents_warning ON documents (warning) WHERE warning IS NOT NULL;
+    """,
 ]

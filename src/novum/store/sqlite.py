@@ -34,6 +34,7 @@ class StoredDocument:
     source: str
     position: str
     format: str | None = None
+    warning: str | None = None
 
 
 @dataclass(slots=True)
@@ -45,11 +46,12 @@ class IngestCounts:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    repaired: int = 0
     skipped_files: int = 0
     new_numbers: list[str] = field(default_factory=list, repr=False)
 
     def add(self, other: IngestCounts) -> None:
-        for name in ("read", "new", "updated", "unchanged", "quarantined", "skipped_files"):
+        for name in ("read", "new", "updated", "unchanged", "quarantined", "repaired", "skipped_files"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -126,6 +128,7 @@ class Store:
         with self.transaction():
             for doc in documents:
                 counts.read += 1
+                counts.repaired += doc.warning is not None
                 patent = doc.patent
                 digest = content_hash(patent)
                 row = self.db.execute(
@@ -149,6 +152,7 @@ class Store:
                     doc.source,
                     doc.position,
                     doc.format,
+                    doc.warning,
                     now,
                 )
                 if row is None:
@@ -157,7 +161,7 @@ class Store:
                     self.db.execute(
                         "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
                         " publication_date, effective_date, language, record, content_hash, source, position, format,"
-                        " updated_at, number, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " warning, updated_at, number, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (*values, patent.number, now),
                     )
                 else:
@@ -165,7 +169,7 @@ class Store:
                     self.db.execute(
                         "UPDATE documents SET country=?, doc_number=?, kind=?, family_key=?, priority_date=?,"
                         " filing_date=?, publication_date=?, effective_date=?, language=?, record=?, content_hash=?,"
-                        " source=?, position=?, format=?, updated_at=?, indexed=0 WHERE number=?",
+                        " source=?, position=?, format=?, warning=?, updated_at=?, indexed=0 WHERE number=?",
                         (*values, patent.number),
                     )
                 self.db.execute(
@@ -274,7 +278,8 @@ class Store:
 
     def provenance(self, number: str) -> dict[str, Any]:
         row = self.db.execute(
-            "SELECT source, position, format, ingested_at, updated_at FROM documents WHERE number = ?", (number,)
+            "SELECT source, position, format, warning, ingested_at, updated_at FROM documents WHERE number = ?",
+            (number,),
         ).fetchone()
         return dict(row) if row else {}
 
@@ -325,6 +330,12 @@ class Store:
             "quarantine": [
                 {"source": r["source"], "position": r["position"], "reason": r["reason"]}
                 for r in self.db.execute("SELECT source, position, reason FROM quarantine ORDER BY source, id")
+            ],
+            "repaired": [
+                {"number": r["number"], "source": r["source"], "position": r["position"], "warning": r["warning"]}
+                for r in self.db.execute(
+                    "SELECT number, source, position, warning FROM documents WHERE warning IS NOT NULL ORDER BY number"
+                )
             ],
             "schema_version": self.schema_version,
         }

@@ -23,7 +23,8 @@ class ParsedDocument:
     """One document read from a source: a ``patent``, or the ``error`` that sends it to the quarantine.
 
     ``raw`` holds the exact bytes of the document so the store keeps what it was given, and ``position`` tells a
-    person where to find it in the file (``"document 3 (line 1234)"``, ``"line 17"``).
+    person where to find it in the file (``"document 3 (line 1234)"``, ``"line 17"``). ``warning`` says how a
+    defective document was repaired to be read, so the repair is never silent.
     """
 
     position: str
@@ -31,6 +32,7 @@ class ParsedDocument:
     patent: Patent | None = None
     error: str | None = None
     format: str | None = None
+    warning: str | None = None  # set when a defective document was repaired to be read; kept with the record
 
 
 class XmlFormat(ABC):
