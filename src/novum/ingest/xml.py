@@ -89,7 +89,7 @@ def _complete(data: bytes) -> bool:
     """Whether the document ends by closing the element it opened with (so nothing is missing at the end)."""
     body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", b"", data[:4096], flags=re.S)
     match = _ROOT_NAME.search(body)
-    return bool(match) and data.rstrip().endswith(b"</" + match.group(1) + b">")
+    return match is not None and data.rstrip().endswith(b"</" + match.group(1) + b">")
 
 
 def local(element: etree._Element) -> str:
