@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
 	$(BIN)/novum stats --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "encrypted file access control by application" --before 2013-06-01 --limit 5 --data-dir $(DEMO_DATA)
-	$(BIN)/novum search "transformer insulation liquid conservator" --limit 3 --data-dir $(DEMO_DATA)
+	$(BIN)/novum search "Buchholz relay between transformer tank and conservator" --limit 3 --data-dir $(DEMO_DATA)
 
 test: setup
 	$(BIN)/pytest -q

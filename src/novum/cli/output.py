@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
@@ -20,7 +21,9 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
 
 
-console = Console()
+# Piped output has no terminal width; tables of patent text need more than rich's 80-column default.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "140"))
+console = Console(width=_WIDTH)
 errors = Console(stderr=True)
 
 

@@ -47,7 +47,7 @@ class Hit:
             "priority_date": p.earliest_priority(),
             "cpc": p.cpc,
             "ipc": p.ipc,
-            "applicants": [party.name for party in (*p.applicants, *p.assignees)],
+            "applicants": list(dict.fromkeys(party.name for party in (*p.applicants, *p.assignees))),
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "family_members": self.family_members,
