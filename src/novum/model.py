@@ -7,7 +7,7 @@ empty (``None`` or an empty list): nothing is invented. Records round-trip lossl
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -130,13 +130,7 @@ class Patent:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict, with the derived ``number`` first and empty fields left out."""
-        raw = asdict(self)
-        out: dict[str, Any] = {"number": self.number}
-        for key, value in raw.items():
-            cleaned = _drop_empty(value)
-            if cleaned not in (None, [], {}, ""):
-                out[key] = cleaned
-        return out
+        return {"number": self.number, **_plain(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Patent:
@@ -161,9 +155,25 @@ def _pick(values: dict[str, str], prefer: str, fallback: str | None) -> str | No
     return next(iter(values.values()))
 
 
-def _drop_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_empty(v) for k, v in value.items() if v not in (None, [], {}, "")}
+_EMPTY = (None, [], {}, "")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy with empty fields dropped; faster than ``dataclasses.asdict``, which deep-copies."""
     if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
-    return value
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v not in _EMPTY}
+    cls = type(value)
+    if cls in (str, int, float, bool):
+        return value
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(value))
+    out: dict[str, Any] = {}
+    for name in names:
+        item = getattr(value, name)
+        if item not in _EMPTY:
+            out[name] = _plain(item)
+    return out

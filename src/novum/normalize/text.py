@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def clean(text: str | None) -> str | None:
     """Collapse runs of whitespace and trim; empty strings become ``None`` so they are left out of records."""
@@ -10,6 +12,9 @@ def clean(text: str | None) -> str | None:
     return " ".join(text.split()) or None  # str.split() is several times faster than a regex here
 
 
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def has_cjk(text: str) -> bool:
     """True when the text contains Chinese/Japanese ideographs, which need segmentation before indexing."""
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    return _CJK.search(text) is not None

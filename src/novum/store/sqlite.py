@@ -64,8 +64,9 @@ def family_key(patent: Patent) -> str:
     return f"n:{patent.number}"
 
 
-def content_hash(patent: Patent) -> str:
-    payload = json.dumps(patent.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+def content_hash(record: dict[str, Any]) -> str:
+    """Hash of a record's canonical JSON: equal content gives an equal hash whatever the key order."""
+    payload = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -130,7 +131,8 @@ class Store:
                 counts.read += 1
                 counts.repaired += doc.warning is not None
                 patent = doc.patent
-                digest = content_hash(patent)
+                record = patent.to_dict()
+                digest = content_hash(record)
                 row = self.db.execute(
                     "SELECT content_hash FROM documents WHERE number = ?", (patent.number,)
                 ).fetchone()
@@ -147,7 +149,7 @@ class Store:
                     patent.publication_date,
                     patent.effective_date,
                     patent.language,
-                    json.dumps(patent.to_dict(), ensure_ascii=False),
+                    json.dumps(record, ensure_ascii=False),
                     digest,
                     doc.source,
                     doc.position,
@@ -174,7 +176,7 @@ class Store:
                     )
                 self.db.execute(
                     "INSERT OR REPLACE INTO raw_documents (number, raw) VALUES (?, ?)",
-                    (patent.number, zlib.compress(doc.raw, 6)),
+                    (patent.number, zlib.compress(doc.raw, 3)),
                 )
         return counts
 
