@@ -155,7 +155,7 @@ def _pick(values: dict[str, str], prefer: str, fallback: str | None) -> str | No
     return next(iter(values.values()))
 
 
-_EMPTY = (None, [], {}, "")
+_EMPTY: tuple[Any, ...] = (None, [], {}, "")
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
