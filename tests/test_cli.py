@@ -127,3 +127,14 @@ def test_demo_folder_is_ingestible(tmp_path: Path) -> None:
 def test_formats_lists_every_reader() -> None:
     out = novum("formats")
     assert "jsonl" in out and "csv" in out
+
+
+def test_a_lost_or_outdated_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    import shutil
+
+    novum("ingest", str(write_lines(tmp_path / "s.jsonl", demo_lines(30))), "--data-dir", str(tmp_path / "d"))
+    before = novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d"))
+    shutil.rmtree(tmp_path / "d" / "lexical")
+    assert novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d")) == before
+    (tmp_path / "d" / "lexical" / "novum-schema-version").write_text("0")  # as if written by an older novum
+    assert novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d")) == before

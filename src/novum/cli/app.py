@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.cli.show import print_hits, render_patent
 from novum.errors import NovumError
-from novum.index.lexical import Filters, LexicalIndex
+from novum.index.lexical import Filters, LexicalIndex, open_index
 from novum.ingest import pipeline
 from novum.ingest.formats.records import CSV_COLUMNS, flat_row
 from novum.ingest.registry import describe
@@ -58,6 +58,16 @@ def _iso(value: str | None, option: str) -> str | None:
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=option) from None
 
 
+def ready_index(store: Store) -> LexicalIndex:
+    """The index, brought up to date first if documents are waiting (after an upgrade or an interrupted run)."""
+    index = open_index(store)
+    pending = store.pending_count()
+    if pending:
+        errors.print(f"indexing {pending:,} documents first…")
+        pipeline.sync_index(store, index)
+    return index
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, .zip/.tar/.gz archives.", show_default=False)],
@@ -66,7 +76,7 @@ def ingest(
 ) -> None:
     """Read publications in any supported format into the store and index them. Safe to re-run or resume."""
     with Store(data_dir(data)) as store:
-        index = LexicalIndex(store.data_dir)
+        index = open_index(store)
         columns = (
             SpinnerColumn(),
             TextColumn("[bold]{task.description}"),
@@ -143,7 +153,7 @@ def search_command(
         kind=kind or [],
     )
     with Store(data_dir(data)) as store:
-        index = LexicalIndex(store.data_dir)
+        index = ready_index(store)
         hits = search(store, index, SearchRequest(query, filters, limit, collapse))
     rows = [hit.to_dict() for hit in hits]
     if fmt is OutputFormat.table:
@@ -227,7 +237,7 @@ def reindex(data: DataDir = None) -> None:
         index = LexicalIndex(store.data_dir)
         index.reset()
         store.mark_all_unindexed()
-        written = pipeline.Ingester(store, index).sync_index()
+        written = pipeline.sync_index(store, index)
     console.print(f"indexed {written:,} documents")
 
 

@@ -20,14 +20,17 @@ import tantivy
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.text import has_cjk
-from novum.store.sqlite import family_key
+from novum.store.sqlite import Store, family_key
 
 INDEX_DIR = "lexical"
-SCHEMA_VERSION = 1
-TEXT_FIELDS = ("title", "abstract", "claims", "description")
+SCHEMA_VERSION = 2
+TEXT_FIELDS = ("title", "abstract", "claims", "independent_claims", "description", "applicant", "inventor")
+# Fields free-text search ranks on; the others are there for fielded queries (applicant=..., independent claims).
+RANKED_FIELDS = ("title", "abstract", "claims", "description")
 ZH_FIELDS = tuple(f"{name}_zh" for name in TEXT_FIELDS)
 # Title words are the most deliberate; descriptions are long and noisy. Tuned in the evaluation issue.
 BOOSTS = {"title": 2.0, "abstract": 1.5, "claims": 1.2, "description": 1.0}
+DATE_FIELDS = ("effective", "published", "filed", "priority")  # integers YYYYMMDD
 _QUERY_NOISE = re.compile(r"[^\w\s\"]+", re.UNICODE)
 # Spaces the segmenter put next to a CJK character (or a highlight mark beside one), removed for display.
 _SEGMENT_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +|(?<=[^\x00-\x7f]\*\*) +| +(?=\*\*[^\x00-\x7f])| +(?=[^\x00-\x7f])")
@@ -93,11 +96,10 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="novum_en")
     for name in ZH_FIELDS:
         builder.add_text_field(name, tokenizer_name="novum_zh")
-    for name in ("cpc", "ipc", "country", "kind"):
+    for name in ("cpc", "ipc", "country", "kind", "numbers"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("parties", tokenizer_name="novum_en")
-    builder.add_integer_field("effective", indexed=True, fast=True)
-    builder.add_integer_field("published", indexed=True, fast=True)
+    for name in DATE_FIELDS:
+        builder.add_integer_field(name, indexed=True, fast=True)
     return builder.build()
 
 
@@ -112,9 +114,11 @@ class LexicalIndex:
         self.path = Path(data_dir) / INDEX_DIR
         self.path.mkdir(parents=True, exist_ok=True)
         marker = self.path / "novum-schema-version"
+        self.rebuilt = False  # True when an old layout was dropped: every document must be indexed again
         if marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION):
             shutil.rmtree(self.path)  # an old layout: the store can rebuild it, so start over
             self.path.mkdir(parents=True)
+            self.rebuilt = True
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         self.index.register_tokenizer("novum_en", _english())
@@ -159,12 +163,17 @@ class LexicalIndex:
         doc.add_text("country", patent.country)
         if patent.kind:
             doc.add_text("kind", patent.kind)
-        parties = " ; ".join(p.name for p in (*patent.applicants, *patent.assignees, *patent.inventors))
-        if parties:
-            doc.add_text("parties", segment(parties))
-        for name, value in (("effective", _day(patent.effective_date)), ("published", _day(patent.publication_date))):
-            if value is not None:
-                doc.add_integer(name, value)
+        for spelling in {patent.number, f"{patent.country}{patent.doc_number}", patent.doc_number}:
+            doc.add_text("numbers", spelling)
+        dates = {
+            "effective": patent.effective_date,
+            "published": patent.publication_date,
+            "filed": patent.filing_date,
+            "priority": patent.earliest_priority(),
+        }
+        for name, iso in dates.items():
+            if iso:
+                doc.add_integer(name, int(iso.replace("-", "")))
         return doc
 
     # --- searching ----------------------------------------------------------------------------------------------
@@ -193,7 +202,7 @@ class LexicalIndex:
             cleaned = cleaned.replace('"', " ")
         if not cleaned.strip(' "'):
             return None
-        fields = [*TEXT_FIELDS, *ZH_FIELDS]
+        fields = [*RANKED_FIELDS, *(f"{name}_zh" for name in RANKED_FIELDS)]
         boosts = {**BOOSTS, **{f"{k}_zh": v for k, v in BOOSTS.items()}}
         return self.index.parse_query(cleaned, fields, field_boosts=boosts)
 
@@ -250,6 +259,15 @@ class LexicalIndex:
         return None
 
 
+def open_index(store: Store) -> LexicalIndex:
+    """The data directory's index, with the store told to re-index everything if the index was lost or dropped."""
+    index = LexicalIndex(store.data_dir)
+    lost = index.count() == 0 and store.count() > 0 and store.pending_count() == 0
+    if index.rebuilt or lost:
+        store.mark_all_unindexed()
+    return index
+
+
 def _mark(snippet: tantivy.Snippet, chinese: bool) -> str:
     """Wrap highlighted spans in ``**``; tantivy reports them as UTF-8 byte offsets into the fragment."""
     fragment = snippet.fragment().encode()
@@ -269,7 +287,10 @@ def document_texts(patent: Patent) -> dict[str, str]:
         "title": " ".join(patent.titles.values()),
         "abstract": " ".join(patent.abstracts.values()),
         "claims": "\n".join(c.text for c in patent.claims),
+        "independent_claims": "\n".join(c.text for c in patent.claims if c.independent),
         "description": "\n".join(p.text for p in patent.description),
+        "applicant": " ; ".join(dict.fromkeys(p.name for p in (*patent.applicants, *patent.assignees))),
+        "inventor": " ; ".join(p.name for p in patent.inventors),
     }
 
 

@@ -123,14 +123,21 @@ class Ingester:
         """Index every stored document flagged as not yet indexed; returns how many were written."""
         if self.index is None:
             return 0
-        written = self.index.add(self.store.iter_pending())  # one commit; flags set only once it is durable
-        self.store.mark_indexed(written)
         self._since_index = 0
-        return len(written)
+        return sync_index(self.store, self.index)
 
     def _report(self, source: str) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(source, self.counts, self._started, self.problems))
+
+
+def sync_index(store: Store, index: LexicalIndex) -> int:
+    """Index every stored document flagged as not yet indexed, in one commit; flags are cleared only after it."""
+    if store.pending_count() == 0:
+        return 0
+    written = index.add(store.iter_pending())
+    store.mark_indexed(written)
+    return len(written)
 
 
 def ingest(paths: list[Path], store: Store, index: LexicalIndex | None = None) -> IngestCounts:
