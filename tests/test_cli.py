@@ -90,7 +90,7 @@ def test_stats_json(data_dir: Path) -> None:
     stats = json.loads(novum("stats", "--data-dir", str(data_dir), "-f", "json"))
     assert stats["documents"] == 300
     assert stats["by_country"] == {"US": 300}
-    assert stats["schema_version"] == 2
+    assert stats["schema_version"] == 3
     assert "by country" in novum("stats", "--data-dir", str(data_dir))
 
 

@@ -59,4 +59,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN warning TEXT;
     CREATE INDEX documents_warning ON documents (warning) WHERE warning IS NOT NULL;
     """,
+    # 3: search history: every query gets a set label (L1, L2, ...) within a workspace, so later queries can
+    # combine earlier sets (L3 = L1 AND NOT L2). ``numbers`` keeps the set's members as a JSON list.
+    """
+    CREATE TABLE search_history (
+        id INTEGER PRIMARY KEY,
+        workspace TEXT NOT NULL DEFAULT 'default',
+        label TEXT NOT NULL,
+        query TEXT NOT NULL,
+        hits INTEGER NOT NULL,
+        numbers TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        UNIQUE (workspace, label)
+    );
+    """,
 ]
