@@ -27,7 +27,7 @@ def novum(*args: str, env: dict[str, str] | None = None) -> str:
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cli")
     source = write_lines(root / "sample.jsonl", demo_lines(300))
-    out = novum("ingest", str(source), "--data-dir", str(root / "data"))
+    out = novum("ingest", str(source), "--no-embed", "--data-dir", str(root / "data"))
     assert "new" in out and "300" in out
     return root / "data"
 
@@ -37,7 +37,8 @@ def test_ingest_summary_counts(tmp_path: Path) -> None:
     out = novum("ingest", str(source), "--data-dir", str(tmp_path / "d"))
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines() if line.count("│") == 3}
     assert rows == {"read": "5", "new": "4", "updated": "0", "unchanged": "0", "quarantined": "1",
-                    "repaired (stored, with a warning)": "0", "files skipped (not patent data)": "0"}  # fmt: skip
+                    "repaired (stored, with a warning)": "0", "files skipped (not patent data)": "0",
+                    "embedded for semantic search": "4"}  # fmt: skip
 
 
 def test_search_json_carries_the_fields(data_dir: Path) -> None:
@@ -90,7 +91,7 @@ def test_stats_json(data_dir: Path) -> None:
     stats = json.loads(novum("stats", "--data-dir", str(data_dir), "-f", "json"))
     assert stats["documents"] == 300
     assert stats["by_country"] == {"US": 300}
-    assert stats["schema_version"] == 3
+    assert stats["schema_version"] == 4
     assert "by country" in novum("stats", "--data-dir", str(data_dir))
 
 
@@ -103,7 +104,7 @@ def test_data_dir_from_environment(data_dir: Path) -> None:
 def test_export_round_trips(data_dir: Path, tmp_path: Path, fmt: str) -> None:
     exported = tmp_path / f"export.{fmt}"
     novum("export", "--data-dir", str(data_dir), "-f", fmt, "-o", str(exported))
-    counts = novum("ingest", str(exported), "--data-dir", str(tmp_path / "copy"))
+    counts = novum("ingest", str(exported), "--no-embed", "--data-dir", str(tmp_path / "copy"))
     assert "300" in counts
     with Store(data_dir) as original, Store(tmp_path / "copy") as copy:
         assert [p.to_dict() for p in original.iter_patents()] == [p.to_dict() for p in copy.iter_patents()]
@@ -116,7 +117,7 @@ def test_reindex_rebuilds_from_the_store(data_dir: Path) -> None:
 
 
 def test_demo_folder_is_ingestible(tmp_path: Path) -> None:
-    out = novum("ingest", str(DEMO), "--data-dir", str(tmp_path / "demo"))
+    out = novum("ingest", str(DEMO), "--no-embed", "--data-dir", str(tmp_path / "demo"))
     with Store(tmp_path / "demo") as store:
         stats = store.stats()
     assert stats["quarantined"] == 0, stats["quarantine"]
@@ -132,7 +133,7 @@ def test_formats_lists_every_reader() -> None:
 def test_a_lost_or_outdated_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
     import shutil
 
-    novum("ingest", str(write_lines(tmp_path / "s.jsonl", demo_lines(30))), "--data-dir", str(tmp_path / "d"))
+    novum("ingest", str(write_lines(tmp_path / "s.jsonl", demo_lines(30))), "--no-embed", "--data-dir", str(tmp_path / "d"))
     before = novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d"))
     shutil.rmtree(tmp_path / "d" / "lexical")
     assert novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d")) == before

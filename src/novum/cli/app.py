@@ -12,16 +12,27 @@ from typing import Annotated
 
 import typer
 from platformdirs import user_data_dir
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.cli.show import print_hits, render_patent
 from novum.errors import NovumError
+from novum.index.dense import DenseIndex
+from novum.index.embed import EMBEDDERS
 from novum.index.lexical import Filters, LexicalIndex, open_index
 from novum.ingest import pipeline
+from novum.ingest.embedding import (
+    EmbeddingWorker,
+    configured_models,
+    embed_pending,
+    existing_dense,
+    open_dense,
+    set_models,
+)
 from novum.ingest.formats.records import CSV_COLUMNS, flat_row
 from novum.ingest.registry import describe
-from novum.search.prior_art import SearchRequest, search
+from novum.model import Patent
+from novum.search.prior_art import MODES, Hit, SearchRequest, search
 from novum.store.sqlite import Store
 
 app = typer.Typer(
@@ -73,9 +84,20 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, .zip/.tar/.gz archives.", show_default=False)],
     data: DataDir = None,
     show_problems: Annotated[int, typer.Option(help="How many quarantined documents to list.")] = 20,
+    embed: Annotated[
+        bool,
+        typer.Option("--embed/--no-embed", help="Embed for semantic search while ingesting (or later: novum embed)."),
+    ] = True,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Embedding model(s) for this data directory: {', '.join(EMBEDDERS)}. Default bge-small-en."),
+    ] = None,
 ) -> None:
     """Read publications in any supported format into the store and index them. Safe to re-run or resume."""
-    with Store(data_dir(data)) as store:
+    folder = data_dir(data)
+    if model:
+        set_models(folder, model)
+    with Store(folder) as store:
         index = open_index(store)
         columns = (
             SpinnerColumn(),
@@ -88,6 +110,17 @@ def ingest(
         )
         with Progress(*columns, console=errors, transient=False, disable=not errors.is_terminal) as bar:
             task = bar.add_task("ingesting", total=None, rate=0.0, quarantined=0)
+            worker = None
+            if embed:
+                embedding = bar.add_task("embedding", total=None, rate=0.0, quarantined="-")
+                worker = EmbeddingWorker(
+                    folder,
+                    configured_models(folder),
+                    lambda done, total: bar.update(
+                        embedding, completed=done, total=total, rate=done / max(bar.tasks[embedding].elapsed or 1, 1e-6)
+                    ),
+                )
+                worker.start()
 
             def update(progress: pipeline.Progress) -> None:
                 name = progress.source.rsplit("/", 1)[-1][-40:]
@@ -105,6 +138,9 @@ def ingest(
             except FileNotFoundError as exc:
                 errors.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(2) from exc
+            finally:
+                if worker is not None:
+                    worker.finish()
             bar.update(task, description="done")
     console.print(
         counts_table(
@@ -117,6 +153,7 @@ def ingest(
                 ("quarantined", counts.quarantined),
                 ("repaired (stored, with a warning)", counts.repaired),
                 ("files skipped (not patent data)", counts.skipped_files),
+                ("embedded for semantic search", worker.embedded if worker else "deferred (novum embed)"),
             ],
         )
     )
@@ -141,9 +178,17 @@ def search_command(
     kind: Annotated[list[str] | None, typer.Option(help="Kind code, e.g. B1, A1 (repeatable).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of hits (families).")] = 10,
     collapse: Annotated[bool, typer.Option("--collapse/--no-collapse", help="One hit per patent family.")] = True,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            help="lexical (BM25), semantic (embeddings) or hybrid (both, fused). Default: hybrid when "
+            "the data directory has embeddings, else lexical."
+        ),
+    ] = None,
+    rerank: Annotated[bool, typer.Option(help="Rerank the top hits with a cross-encoder (slower, English).")] = False,
     fmt: Format = OutputFormat.table,
 ) -> None:
-    """BM25 prior-art search over title, abstract, claims and description."""
+    """Prior-art search over title, abstract, claims and description: lexical, semantic or hybrid."""
     filters = Filters(
         before=_iso(before, "--before"),
         published_before=_iso(published_before, "--published-before"),
@@ -154,10 +199,89 @@ def search_command(
     )
     with Store(data_dir(data)) as store:
         index = ready_index(store)
-        hits = search(store, index, SearchRequest(query, filters, limit, collapse))
+        dense = existing_dense(store)
+        request = SearchRequest(query, filters, limit, collapse, _mode(mode, dense), rerank)
+        hits = _run(store, index, request, dense)
+    _print(hits, query, fmt)
+
+
+@app.command()
+def similar(
+    number: Annotated[str, typer.Argument(help="A publication in the store.", show_default=False)],
+    data: DataDir = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of hits (families).")] = 10,
+    mode: Annotated[str | None, typer.Option(help="lexical, semantic or hybrid (default: as for search).")] = None,
+    rerank: Annotated[bool, typer.Option(help="Rerank the top hits with a cross-encoder.")] = False,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Prior art for a patent in the store: cut-off at its priority date, its own family left out."""
+    with Store(data_dir(data)) as store:
+        patent = store.get(number)
+        index = ready_index(store)
+        dense = existing_dense(store)
+        request = similar_request(store, patent, limit, _mode(mode, dense), rerank)
+        hits = _run(store, index, request, dense)
+    _print(hits, f"prior art for {patent.number}", fmt)
+
+
+@app.command()
+def embed(
+    data: DataDir = None,
+    model: Annotated[list[str] | None, typer.Option(help=f"Add embedding model(s): {', '.join(EMBEDDERS)}.")] = None,
+) -> None:
+    """Embed documents not embedded yet (after ingest --no-embed, an interrupted run, or a newly added model)."""
+    folder = data_dir(data)
+    if model:
+        set_models(folder, list(dict.fromkeys([*configured_models(folder), *model])))
+    with Store(folder) as store, Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
+        TextColumn("{task.completed:,}/{task.total:,} docs"), TimeElapsedColumn(),
+        console=errors, disable=not errors.is_terminal,
+    ) as bar:  # fmt: skip
+        total = 0
+        for dense in open_dense(store):
+            task = bar.add_task(dense.model, total=dense.pending_count())
+
+            def advance(done: int, pending: int, task: TaskID = task) -> None:
+                bar.update(task, completed=done)
+
+            total += embed_pending(dense, advance)
+    console.print(f"embedded {total:,} documents")
+
+
+def similar_request(store: Store, patent: Patent, limit: int, mode: str, rerank: bool) -> SearchRequest:
+    """Search with the patent's own text, before its priority date, excluding its family."""
+    text = " ".join(filter(None, (patent.title(), patent.abstract(), _first_claim(patent))))
+    family = store.family_members(store.family_keys([patent.number]).get(patent.number, ""))
+    filters = Filters(
+        before=patent.effective_date, exclude=list(dict.fromkeys([patent.number, *family, *patent.family_members]))
+    )
+    return SearchRequest(text, filters, limit, True, mode, rerank, query_is_document=True)
+
+
+def _first_claim(patent: Patent) -> str | None:
+    return next((c.text for c in patent.claims if c.independent), None)
+
+
+def _mode(mode: str | None, dense: list[DenseIndex]) -> str:
+    if mode is None:
+        return "hybrid" if dense else "lexical"
+    if mode not in MODES:
+        raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
+    return mode
+
+
+def _run(store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex]) -> list[Hit]:
+    try:
+        return search(store, index, request, dense)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--mode") from exc
+
+
+def _print(hits: list[Hit], title: str, fmt: OutputFormat) -> None:
     rows = [hit.to_dict() for hit in hits]
     if fmt is OutputFormat.table:
-        print_hits(rows, query)
+        print_hits(rows, title)
     else:
         emit_rows(rows, fmt, list(rows[0].keys()) if rows else ["number"])
 

@@ -1,4 +1,5 @@
-"""Prior-art search: BM25 hits, filtered in the engine, collapsed to one hit per family, with a snippet each.
+"""Prior-art search: lexical, semantic or hybrid candidates, filtered in the engines, fused, optionally reranked,
+collapsed to one hit per family, each with a snippet and its best passage.
 
 Family collapse matters because offices publish the same invention many times (A1, B1, national phases); an
 examiner wants ten different inventions on the first page, not one invention ten times.
@@ -9,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from novum.index.dense import DenseIndex
+from novum.index.embed import load_reranker
 from novum.index.lexical import Filters, LexicalIndex
+from novum.index.passages import passages
 from novum.model import Patent
+from novum.search.fusion import reciprocal_rank_fusion
 from novum.store.sqlite import Store
 
-# How many raw hits to fetch per requested family, so collapsing still fills the page.
-_OVERFETCH = 5
+MODES = ("lexical", "semantic", "hybrid")
+CANDIDATES = 100  # per ranker, before fusion and family collapse
+RERANK_DEPTH = 30  # the cross-encoder reads this many fused hits
 
 
 @dataclass(slots=True)
@@ -23,11 +29,14 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     limit: int = 10
     collapse_families: bool = True
+    mode: str = "lexical"
+    rerank: bool = False
+    query_is_document: bool = False  # a whole patent's text (``novum similar``), embedded as a passage
 
 
 @dataclass(slots=True)
 class Hit:
-    """One result: the representative publication of a family, with its score and best-matching snippet."""
+    """One result: the representative publication of a family, its score, snippet and best passage."""
 
     rank: int
     number: str
@@ -35,6 +44,8 @@ class Hit:
     patent: Patent
     snippet: str | None = None
     family_members: list[str] = field(default_factory=list)
+    passage: str | None = None  # where the best-matching passage is: "abstract", "claim 1", "[0012]"
+    passage_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         p = self.patent
@@ -50,31 +61,98 @@ class Hit:
             "applicants": list(dict.fromkeys(party.name for party in (*p.applicants, *p.assignees))),
             "score": round(self.score, 4),
             "snippet": self.snippet,
+            "passage": self.passage,
             "family_members": self.family_members,
         }
 
 
-def search(store: Store, index: LexicalIndex, request: SearchRequest) -> list[Hit]:
-    fetch = request.limit * _OVERFETCH if request.collapse_families else request.limit
-    raw_hits = index.search(request.query, request.filters, limit=max(fetch, request.limit))
-    chosen = []
-    seen_families: set[str] = set()
-    for hit in raw_hits:
-        if request.collapse_families:
-            if hit.family in seen_families:
-                continue
-            seen_families.add(hit.family)
-        chosen.append(hit)
-        if len(chosen) == request.limit:
-            break
-    records = store.get_many(h.number for h in chosen)
+def search(
+    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex] | None = None
+) -> list[Hit]:
+    """Run one search. ``dense`` are the semantic indexes to use (required for the semantic and hybrid modes)."""
+    if request.mode not in MODES:
+        raise ValueError(f"unknown search mode {request.mode!r}; choose one of {', '.join(MODES)}")
+    dense = dense or []
+    if request.mode != "lexical" and not dense:
+        raise ValueError(f"{request.mode} search needs embeddings: run `novum embed` (or ingest without --no-embed)")
+    depth = max(CANDIDATES, request.limit * 5)
+    rankings: list[list[str]] = []
+    scores: dict[str, float] = {}
+    locations: dict[str, str] = {}
+    if request.mode in ("lexical", "hybrid"):
+        lexical = index.search(request.query, request.filters, limit=depth)
+        rankings.append([h.number for h in lexical])
+        scores.update((h.number, h.score) for h in lexical)
+    if request.mode in ("semantic", "hybrid"):
+        for semantic in dense:
+            vector = (
+                semantic.embedder.embed_passages([request.query])
+                if request.query_is_document
+                else semantic.embedder.embed_queries([request.query])
+            )
+            found = semantic.search_vector(vector, request.filters, depth)
+            rankings.append([h.number for h in found])
+            for h in found:
+                locations.setdefault(h.number, h.location)
+                if request.mode == "semantic":
+                    scores[h.number] = max(scores.get(h.number, -1.0), h.score)
+    if len(rankings) > 1:
+        fused = reciprocal_rank_fusion(rankings)
+    else:
+        fused = [(n, scores[n]) for n in rankings[0]] if rankings else []
+    ranked = _collapse(store, fused, request) if request.collapse_families else fused
+    if request.rerank:
+        ranked = _rerank(store, request.query, ranked, locations)
+    ranked = ranked[: request.limit]
+    records = store.get_many(n for n, _ in ranked)
     hits: list[Hit] = []
-    for rank, hit in enumerate(chosen, start=1):
-        patent = records.get(hit.number)
-        if patent is None:  # indexed but deleted from the store: the index is rebuilt by `novum reindex`
+    for number, score in ranked:
+        patent = records.get(number)
+        if patent is None:  # indexed but deleted from the store: `novum reindex` rebuilds the index
             continue
-        members: list[str] = []
-        if request.collapse_families and not hit.family.startswith("n:"):
-            members = [n for n in store.family_members(hit.family) if n != hit.number]
-        hits.append(Hit(rank, hit.number, hit.score, patent, index.snippet(request.query, patent), members))
+        location = locations.get(number)
+        hit = Hit(len(hits) + 1, number, score, patent, index.snippet(request.query, patent), passage=location)
+        hit.passage_text = passage_text(patent, location) if location else None
+        if request.collapse_families:
+            key = store.family_keys([number]).get(number, "")
+            if not key.startswith("n:"):
+                hit.family_members = [n for n in store.family_members(key) if n != number]
+        hits.append(hit)
     return hits
+
+
+def _collapse(store: Store, fused: list[tuple[str, float]], request: SearchRequest) -> list[tuple[str, float]]:
+    keys = store.family_keys([n for n, _ in fused])
+    seen: set[str] = set()
+    out: list[tuple[str, float]] = []
+    for number, score in fused:
+        key = keys.get(number, number)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((number, score))
+    return out
+
+
+def _rerank(
+    store: Store, query: str, ranked: list[tuple[str, float]], locations: dict[str, str]
+) -> list[tuple[str, float]]:
+    """Cross-encoder scores for the top hits, read against their best passage (else title + abstract)."""
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    records = store.get_many(n for n, _ in head)
+    texts = []
+    for number, _ in head:
+        patent = records.get(number)
+        location = locations.get(number)
+        text = passage_text(patent, location) if patent and location else None
+        if patent and not text:
+            text = " ".join(filter(None, (patent.title(), patent.abstract())))
+        texts.append(text or "")
+    scores = load_reranker().score(query, texts) if head else []
+    reranked = sorted(zip([n for n, _ in head], scores, strict=True), key=lambda pair: -pair[1])
+    return reranked + tail
+
+
+def passage_text(patent: Patent, location: str) -> str | None:
+    """The text of a passage named by its location, as the dense index cut it."""
+    return next((p.text for p in passages(patent) if p.location == location), None)

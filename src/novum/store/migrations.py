@@ -73,4 +73,29 @@ MIGRATIONS: list[str] = [
         UNIQUE (workspace, label)
     );
     """,
+    # 4: dense retrieval. ``passages`` maps each vector id of a model's vector file to its document and location
+    # ("abstract", "claim 1", "[0012]"); ``embedded`` records which document versions a model has embedded, so an
+    # interrupted embedding resumes where it stopped. Classes are copied into columns for fast filter masks.
+    """
+    CREATE TABLE passages (
+        model TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        location TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (model, id)
+    );
+    CREATE INDEX passages_number ON passages (model, number);
+    CREATE TABLE embedded (
+        model TEXT NOT NULL,
+        number TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (model, number)
+    );
+    ALTER TABLE documents ADD COLUMN cpc TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN ipc TEXT NOT NULL DEFAULT '';
+    UPDATE documents SET
+        cpc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.cpc')), ''),
+        ipc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.ipc')), '');
+    """,
 ]

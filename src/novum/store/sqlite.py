@@ -82,7 +82,8 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.path = self.data_dir / DB_NAME
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # a long busy timeout: the embedding thread and the ingest thread write to the same file
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=120)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store in {self.data_dir}: {exc}") from exc
         self.db.row_factory = sqlite3.Row
@@ -155,6 +156,8 @@ class Store:
                     doc.position,
                     doc.format,
                     doc.warning,
+                    " ".join(patent.cpc),
+                    " ".join(patent.ipc),
                     now,
                 )
                 if row is None:
@@ -163,7 +166,8 @@ class Store:
                     self.db.execute(
                         "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
                         " publication_date, effective_date, language, record, content_hash, source, position, format,"
-                        " warning, updated_at, number, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " warning, cpc, ipc, updated_at, number, ingested_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (*values, patent.number, now),
                     )
                 else:
@@ -171,7 +175,8 @@ class Store:
                     self.db.execute(
                         "UPDATE documents SET country=?, doc_number=?, kind=?, family_key=?, priority_date=?,"
                         " filing_date=?, publication_date=?, effective_date=?, language=?, record=?, content_hash=?,"
-                        " source=?, position=?, format=?, warning=?, updated_at=?, indexed=0 WHERE number=?",
+                        " source=?, position=?, format=?, warning=?, cpc=?, ipc=?, updated_at=?, indexed=0"
+                        " WHERE number=?",
                         (*values, patent.number),
                     )
                 self.db.execute(
@@ -288,6 +293,16 @@ class Store:
     def raw(self, number: str) -> bytes | None:
         row = self.db.execute("SELECT raw FROM raw_documents WHERE number = ?", (number,)).fetchone()
         return zlib.decompress(row["raw"]) if row else None
+
+    def family_keys(self, numbers: Iterable[str]) -> dict[str, str]:
+        wanted = list(numbers)
+        keys: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT number, family_key FROM documents WHERE number IN ({marks})", chunk):
+                keys[row["number"]] = row["family_key"]
+        return keys
 
     def family_members(self, key: str) -> list[str]:
         rows = self.db.execute("SELECT number FROM documents WHERE family_key = ? ORDER BY number", (key,))

