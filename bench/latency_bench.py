@@ -103,9 +103,7 @@ def build_dense(store: Store, vectors: np.ndarray, size: int, real: int) -> Dens
             "INSERT INTO passages (model, id, number, location) VALUES ('bge-small-en', ?, ?, ?)",
             [(2 * i + j, number, ("abstract", "paragraph 1")[j]) for i, number in enumerate(by_order) for j in (0, 1)],
         )
-        store.db.execute(
-            "INSERT INTO embedded SELECT 'bge-small-en', number, content_hash FROM documents"
-        )
+        store.db.execute("INSERT INTO embedded SELECT 'bge-small-en', number, content_hash FROM documents")
     return DenseIndex(store, load_embedder("bge-small-en"))  # reopened: builds the HNSW graph from the file
 
 
@@ -149,19 +147,23 @@ def main() -> None:
         query_vectors = {q: embedder.embed_queries([q]) for q in queries}
         cut = Filters(before="2005-01-01", cpc=["H04L"])
         share = float(dense.docs.mask(cut).mean())  # type: ignore[union-attr]
+        searcher = index.index.searcher()
         rows: list[tuple[str, tuple[float, float]]] = [
-            ("tantivy alone (BM25 query)", timed(queries, lambda q: index.index.searcher().search(index.text_query(q), 10))),
+            ("tantivy alone (BM25 query)", timed(queries, lambda q: searcher.search(index.text_query(q), 10))),
             ("faiss alone (HNSW, vector given)", timed(queries, lambda q: dense.graph.search(query_vectors[q], 10))),
             ("query embedding alone (bge-small-en)", timed(queries, lambda q: embedder.embed_queries([q]))),
         ]  # fmt: skip
         for mode in ("lexical", "semantic", "hybrid"):
             for label, filters in (("", Filters()), (f" + filter ({share:.1%} of docs)", cut)):
+
                 def run(q: str, mode: str = mode, filters: Filters = filters) -> object:
                     return search(store, index, SearchRequest(q, filters, 10, True, mode), [dense])
 
                 rows.append((f"novum {mode}{label}", timed(queries, run)))
-    print(f"{args.docs:,} documents ({len(records):,} real, replicated), {len(dense.passage_number):,} passage "
-          f"vectors, {len(queries)} queries (real titles); lexical ingest {ingest_s:.0f} s\n")
+    print(
+        f"{args.docs:,} documents ({len(records):,} real, replicated), {len(dense.passage_number):,} passage "
+        f"vectors, {len(queries)} queries (real titles); lexical ingest {ingest_s:.0f} s\n"
+    )
     print("| run | p50 ms | p95 ms |")
     print("|---|---:|---:|")
     for label, (p50, p95) in rows:

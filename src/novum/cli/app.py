@@ -33,6 +33,8 @@ from novum.ingest.formats.records import CSV_COLUMNS, flat_row
 from novum.ingest.registry import describe
 from novum.model import Patent
 from novum.search.prior_art import MODES, Hit, SearchRequest, search
+from novum.search.query import History, render_history
+from novum.search.structured import is_structured, structured_search
 from novum.store.sqlite import Store
 
 app = typer.Typer(
@@ -186,9 +188,26 @@ def search_command(
         ),
     ] = None,
     rerank: Annotated[bool, typer.Option(help="Rerank the top hits with a cross-encoder (slower, English).")] = False,
+    syntax: Annotated[
+        str,
+        typer.Option(
+            help="auto: the query language when the query uses it (operators, fields, wildcards, sets, "
+            "sem()), else free text; text: always free text; query: always the query language."
+        ),
+    ] = "auto",
+    explain: Annotated[bool, typer.Option(help="Show which clauses matched each hit, and where.")] = False,
+    default_operator: Annotated[str, typer.Option(help="Operator between words of a query-language query.")] = "AND",
+    workspace: Annotated[str, typer.Option(help="Search-history workspace (sets L1, L2, ...).")] = "default",
+    history: Annotated[
+        bool, typer.Option("--history/--no-history", help="Record the search as the next set (L1, L2, ...).")
+    ] = True,
     fmt: Format = OutputFormat.table,
 ) -> None:
-    """Prior-art search over title, abstract, claims and description: lexical, semantic or hybrid."""
+    """Prior-art search: free text (lexical, semantic or hybrid) or the Boolean/proximity query language.
+
+    Query language: AND OR NOT XOR, ADJn NEARn WITH SAME (and NOT ...), nW nD S P, prox/distance<n, fields
+    (TI AB CLM, .ti., ti= pa= in= cpc= pd>=, 名称= 申请人= ...), truncation * ? # $ $n, sets L1..Ln, sem("...").
+    """
     filters = Filters(
         before=_iso(before, "--before"),
         published_before=_iso(published_before, "--published-before"),
@@ -197,12 +216,48 @@ def search_command(
         country=country or [],
         kind=kind or [],
     )
+    if syntax not in ("auto", "text", "query"):
+        raise typer.BadParameter("use auto, text or query", param_hint="--syntax")
     with Store(data_dir(data)) as store:
         index = ready_index(store)
         dense = existing_dense(store)
+        log = History(store, workspace) if history else None
+        if syntax == "query" or (syntax == "auto" and is_structured(query)):
+            found = structured_search(
+                store, index, query, filters, limit, dense=dense, collapse_families=collapse, explain=explain,
+                history=log, default_operator=default_operator,
+            )  # fmt: skip
+            result = found.result
+            bound = "at least " if result.total_is_lower_bound else ""
+            title = f"{result.label + ': ' if result.label else ''}{result.query} ({bound}{result.total:,} documents)"
+            _print(found.hits, title, fmt, found.explanations)
+            return
         request = SearchRequest(query, filters, limit, collapse, _mode(mode, dense), rerank)
         hits = _run(store, index, request, dense)
-    _print(hits, query, fmt)
+        label = log.add(query, [h.number for h in hits]).label if log is not None else None
+    _print(hits, f"{label}: {query}" if label else query, fmt)
+
+
+@app.command("history")
+def history_command(
+    data: DataDir = None,
+    workspace: Annotated[str, typer.Option(help="Search-history workspace.")] = "default",
+    clear: Annotated[bool, typer.Option(help="Forget this workspace's history.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """The searches of a workspace, each a set (L1, L2, ...) with its hit count, for use in later queries."""
+    with Store(data_dir(data)) as store:
+        log = History(store, workspace)
+        if clear:
+            log.clear()
+            console.print(f"cleared the history of workspace {workspace!r}")
+            return
+        entries = log.entries()
+    if fmt == "json":
+        emit_json([{"label": e.label, "hits": e.hits, "query": e.query} for e in entries])
+        return
+    for line in render_history(entries) or [f"no searches yet in workspace {workspace!r}"]:
+        console.print(line, highlight=False, markup=False)
 
 
 @app.command()
@@ -278,8 +333,11 @@ def _run(store: Store, index: LexicalIndex, request: SearchRequest, dense: list[
         raise typer.BadParameter(str(exc), param_hint="--mode") from exc
 
 
-def _print(hits: list[Hit], title: str, fmt: OutputFormat) -> None:
+def _print(hits: list[Hit], title: str, fmt: OutputFormat, explanations: dict[str, list[str]] | None = None) -> None:
     rows = [hit.to_dict() for hit in hits]
+    for row in rows:
+        if explanations and row["number"] in explanations:
+            row["explanation"] = explanations[row["number"]]
     if fmt is OutputFormat.table:
         print_hits(rows, title)
     else:
@@ -377,3 +435,7 @@ def main() -> None:
     except NovumError as exc:
         errors.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(1)
+
+
+# Commands kept in their own modules (novum claims / chart / eval) register on `app` when imported.
+from novum.cli import claims_cmd, eval_cmd  # noqa: E402,F401

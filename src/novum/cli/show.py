@@ -71,7 +71,7 @@ def render_patent(patent: Patent, provenance: dict[str, Any]) -> None:
 
 def print_hits(rows: list[dict[str, Any]], query: str) -> None:
     """Search hits as a table; the snippet sits under the title with the matched words in bold."""
-    table = Table(title=f"{len(rows)} hits for {query!r}", show_lines=True)
+    table = Table(title=f"{len(rows)} hits — {query}", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("number", no_wrap=True)
     table.add_column("score", justify="right")
@@ -85,6 +85,10 @@ def print_hits(rows: list[dict[str, Any]], query: str) -> None:
             text = _bold_pairs(text) + "[/dim]"
         if row["family_members"]:
             text += f"\n[italic]family: {escape(', '.join(row['family_members']))}[/italic]"
+        if row.get("passage"):
+            text += f"\n[italic]best passage: {escape(row['passage'])}[/italic]"
+        for line in row.get("explanation", []):
+            text += "\n" + _bold_pairs(escape(line).replace("**", "\x00"))
         dates = "\n".join(
             f"{label} {row[key] or '-'}"
             for label, key in (("prio", "priority_date"), ("filed", "filing_date"), ("pub", "publication_date"))

@@ -67,6 +67,10 @@ class DocTable:
         for number in filters.exclude:
             if number in self.ordinal:
                 keep[self.ordinal[number]] = False
+        if filters.only is not None:
+            chosen = np.zeros(len(self.numbers), dtype=bool)
+            chosen[[self.ordinal[n] for n in filters.only if n in self.ordinal]] = True
+            keep &= chosen
         return keep
 
     def _class_mask(self, scheme: str, prefixes: list[str]) -> Mask:

@@ -48,9 +48,11 @@ class Filters:
     country: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)  # publication numbers that must not be returned
+    only: list[str] | None = None  # when set, only these publications may be returned (a Boolean query's set)
 
     def is_empty(self) -> bool:
-        return not any((self.before, self.published_before, self.cpc, self.ipc, self.country, self.kind, self.exclude))
+        fields = (self.before, self.published_before, self.cpc, self.ipc, self.country, self.kind, self.exclude)
+        return not any(fields) and self.only is None
 
 
 @dataclass(slots=True)
@@ -222,6 +224,9 @@ class LexicalIndex:
         if filters.exclude:
             excluded = self._any(tantivy.Query.term_query(self.schema, "number", n) for n in filters.exclude)
             clauses.append((tantivy.Occur.MustNot, excluded))
+        if filters.only is not None:
+            allowed = tantivy.Query.term_set_query(self.schema, "number", filters.only)
+            clauses.append((tantivy.Occur.Must, allowed))
         return clauses
 
     def _range(self, name: str, upper: int | None) -> tantivy.Query:

@@ -1,0 +1,231 @@
+"""``novum claims`` (the claim tree, each claim segmented) and ``novum chart`` (element-by-element claim chart and
+novelty report). Registered on the shared app by an import at the end of ``novum.cli.app``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from novum.claims import ClaimTextError, NoReferencesError
+from novum.claims.chart import DEFAULT_THRESHOLD, ClaimChart, ClaimSource, chart_claim, source_from_patent
+from novum.claims.chart import source_from_text as _source_from_text
+from novum.claims.export import BINARY, FORMATS, write_report
+from novum.claims.export.data import CSV_COLUMNS, csv_rows
+from novum.claims.passages import passages
+from novum.claims.report import NoveltyReport, Strategy, build_report, find_references
+from novum.claims.scoring import HybridScorer, LexicalScorer, PassageScorer, SemanticScorer
+from novum.claims.segment import Element, SegmentedClaim
+from novum.claims.tree import ClaimNode, build_tree, claim_language, claim_set, parse_claims_text, segment_all
+from novum.cli.app import DataDir, _iso, app, data_dir, ready_index
+from novum.cli.output import console, emit_json, errors
+from novum.index.lexical import Filters
+from novum.model import Claim, Patent
+from novum.store.sqlite import Store
+
+TextOpt = Annotated[str | None, typer.Option("--text", help="Claim text to use instead of a stored publication.")]
+FileOpt = Annotated[Path | None, typer.Option("--file", help="Read the claim text from this file ('-' for stdin).")]
+
+
+def _read_text(text: str | None, file: Path | None) -> str | None:
+    if text is not None and file is not None:
+        raise typer.BadParameter("give --text or --file, not both", param_hint="--text/--file")
+    if file is None:
+        return text
+    if str(file) == "-":
+        return sys.stdin.read()
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"cannot read {file}: {exc}", param_hint="--file") from exc
+
+
+@app.command()
+def claims(
+    number: Annotated[str | None, typer.Argument(help="Publication number in any common form.")] = None,
+    text: TextOpt = None,
+    file: FileOpt = None,
+    lang: Annotated[str | None, typer.Option(help="Claim language to show when several (en, de, fr, zh…).")] = None,
+    data: DataDir = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """The claim tree: independent claims with their dependants, each cut into preamble, transition and elements."""
+    pasted = _read_text(text, file)
+    if pasted is None and number is None:
+        raise typer.BadParameter("give a publication NUMBER, --text or --file", param_hint="NUMBER")
+    if pasted is not None:
+        claim_list, title = parse_claims_text(pasted), "claims (pasted text)"
+    else:
+        assert number is not None
+        with Store(data_dir(data)) as store:
+            patent = store.get(number)
+        chosen = lang or claim_language(patent)
+        claim_list, title = claim_set(patent, chosen), f"{patent.number} claims ({chosen or '?'})"
+        if not claim_list:
+            raise ClaimTextError(f"{patent.number} has no claims in the store")
+    roots = build_tree(claim_list)
+    segmented = segment_all(claim_list)
+    if fmt == "json":
+        emit_json({"title": title, "claims": [root.to_dict(segmented) for root in roots]})
+        return
+    tree = Tree(f"[bold]{escape(title)}[/bold] ({len(claim_list)})")
+    for root in roots:
+        _render_node(tree, root, segmented)
+    console.print(tree)
+
+
+def _render_node(parent: Tree, node: ClaimNode, segmented: dict[int, SegmentedClaim]) -> None:
+    claim: Claim = node.claim
+    seg = segmented.get(claim.number)
+    if seg is None:
+        branch = parent.add(f"[bold]{claim.number}.[/bold] {escape(claim.text[:160])} [red](unreadable)[/red]")
+    else:
+        transition = f" [cyan]{escape(seg.transition.text)}[/cyan]" if seg.transition else ""
+        branch = parent.add(f"[bold]{claim.number}.[/bold] [italic]{escape(seg.preamble.text)}[/italic]{transition}")
+        _render_elements(branch, seg.elements)
+        for warning in seg.warnings:
+            branch.add(f"[yellow]{escape(warning)}[/yellow]")
+    for child in node.children:
+        _render_node(branch, child, segmented)
+
+
+def _render_elements(parent: Tree, elements: list[Element]) -> None:
+    for element in elements:
+        tag = "" if element.kind == "element" else f" [magenta]({element.kind})[/magenta]"
+        branch = parent.add(f"[green]{escape(element.id)}[/green]{tag} {escape(element.text)}")
+        _render_elements(branch, element.children)
+
+
+@app.command()
+def chart(
+    source: Annotated[
+        list[str] | None,
+        typer.Argument(help="CLAIM_SOURCE (a publication number), then optionally more reference numbers."),
+    ] = None,
+    against: Annotated[list[str] | None, typer.Option(help="Reference numbers to chart against.")] = None,
+    top: Annotated[int | None, typer.Option(min=1, max=50, help="Chart the top N prior-art search hits.")] = None,
+    claim: Annotated[int | None, typer.Option(help="Claim number (default: the first independent claim).")] = None,
+    text: TextOpt = None,
+    file: FileOpt = None,
+    before: Annotated[str | None, typer.Option(help="Cut-off for --top (default: the claim's priority date).")] = None,
+    semantic: Annotated[bool, typer.Option(help="Hybrid scoring with the bge-small-en embedder.")] = False,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Score at which an element counts as found.")] = (
+        DEFAULT_THRESHOLD
+    ),
+    passages_per_element: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per element.")] = 3,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"table or {', '.join(FORMATS)}.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    data: DataDir = None,
+) -> None:
+    """Claim chart: for each element, the best passages of each reference, coverage verdicts and combinations."""
+    if fmt not in ("table", *FORMATS):
+        raise typer.BadParameter(f"use table or one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt in BINARY and output is None:
+        raise typer.BadParameter(f"--format {fmt} needs --output FILE", param_hint="--output")
+    positional = list(source or [])
+    pasted = _read_text(text, file)
+    if pasted is None and not positional:
+        raise typer.BadParameter("give a CLAIM_SOURCE number, --text or --file", param_hint="CLAIM_SOURCE")
+    claim_number = None if pasted is not None else positional.pop(0)
+    numbers = [n.strip() for item in [*(against or []), *positional] for n in item.split(",") if n.strip()]
+    if not numbers and top is None:
+        raise typer.BadParameter("give references with --against REF … or ask for --top N", param_hint="--against")
+    with Store(data_dir(data)) as store:
+        if pasted is not None:
+            claim_source = _source_from_text(pasted, claim, label="--file" if file else "--text")
+        else:
+            assert claim_number is not None
+            claim_source = source_from_patent(store.get(claim_number), claim)
+        references = [store.get(n) for n in dict.fromkeys(numbers)]
+        strategy, scores = Strategy(), dict[str, float]()
+        if top:
+            index = ready_index(store)
+            found, found_scores, strategy = find_references(
+                store, index, claim_source, top, Filters(before=_iso(before, "--before"))
+            )
+            scores = {p.number: score for p, score in zip(found, found_scores, strict=True)}
+            have = {r.number for r in references}
+            references += [p for p in found if p.number not in have]
+            if not found:
+                errors.print("the prior-art search found no references before the cut-off")
+        elif before:
+            strategy.cutoff = _iso(before, "--before")
+        if not references:
+            cutoff = strategy.cutoff or "no cut-off"
+            raise NoReferencesError(f"the prior-art search found no references ({cutoff}); try --before or --against")
+        scorer, models = _scorer(references, claim_source, semantic)
+        result = chart_claim(claim_source, references, scorer, passages_per_element, threshold)
+        report = build_report(claim_source, result, strategy, store, scores, models)
+    _emit(report, fmt, output)
+
+
+def _scorer(references: list[Patent], source: ClaimSource, semantic: bool) -> tuple[PassageScorer, dict[str, str]]:
+    lexical = LexicalScorer().fit(p for ref in references for p in passages(ref, source.lang))
+    if not semantic:
+        return lexical, {}
+    from novum.index.embed import load_embedder
+
+    name = "e5-small-multilingual" if source.lang.startswith("zh") else "bge-small-en"
+    embedder = load_embedder(name)
+    return HybridScorer(lexical, SemanticScorer(embedder)), {"embedder": f"{embedder.name} ({embedder.version})"}
+
+
+def _emit(report: NoveltyReport, fmt: str, output: Path | None) -> None:
+    if output is not None and fmt != "table":
+        write_report(report, fmt, output)
+        errors.print(f"wrote {output}")
+        return
+    if fmt == "json":
+        emit_json(report.to_dict())
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(csv_rows(report))
+    elif fmt == "html":
+        from novum.claims.export.html import render_html
+
+        sys.stdout.write(render_html(report) + "\n")
+    else:
+        _print_chart(report.chart, report)
+
+
+def _print_chart(result: ClaimChart, report: NoveltyReport) -> None:
+    console.print(
+        f"[bold]{escape(result.source_label)}[/bold]  scorer {escape(result.scorer)}, found ≥ {result.threshold}"
+    )
+    for summary, ref in zip(report.references, result.ranked(), strict=True):
+        table = Table(title=f"{ref.number}  {escape(ref.title or '')}", title_justify="left", show_lines=True)
+        table.add_column("element", no_wrap=True)
+        table.add_column("claim text", ratio=2, overflow="fold")
+        table.add_column("best passages", ratio=3, overflow="fold")
+        for mapping in ref.mappings:
+            mark = "·" if not mapping.row.counts else ("[green]✓[/green]" if mapping.found else "[red]✗[/red]")
+            evidence = "\n".join(
+                f"[bold]{escape(e.ref)}[/bold] ({e.score:.2f}) {_rich_marks(e.quote, e.marks)}"
+                for e in mapping.evidence
+            )
+            table.add_row(f"{mark} {escape(mapping.row.id)}", escape(mapping.row.text), evidence or "—")
+        console.print(table)
+        console.print(f"  [bold]{escape(ref.verdict)}[/bold]; {escape(summary.why)}", highlight=False)
+    if result.combinations:
+        console.print("[bold]two-reference combinations[/bold]")
+        for combo in result.combinations[:5]:
+            missing = ", ".join(combo.missing) or "none"
+            console.print(f"  {combo.first} + {combo.second}: {len(combo.covered)} covered, missing {missing}")
+
+
+def _rich_marks(quote: str, marks: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    cursor = 0
+    for start, end in marks:
+        out.extend((escape(quote[cursor:start]), "[bold yellow]", escape(quote[start:end]), "[/bold yellow]"))
+        cursor = end
+    out.append(escape(quote[cursor:]))
+    return "".join(out)

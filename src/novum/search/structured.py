@@ -1,0 +1,115 @@
+"""Boolean / proximity / field queries in ``novum search``, next to the free-text modes.
+
+A query is "structured" when it uses anything beyond plain words: an operator, a field, a class, a date, a
+wildcard, a set label or ``sem(...)``. Plain words stay free text (BM25 / semantic / hybrid) because requiring every
+word of a sentence would be the wrong search. A structured query is exact: the Boolean decides which documents
+match; inside that set, documents are ranked by BM25 and, when the query holds ``sem("...")`` and embeddings
+exist, fused with the semantic ranking of the same set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from novum.errors import QuerySyntaxError
+from novum.index.dense import DenseIndex
+from novum.index.lexical import Filters, LexicalIndex
+from novum.search.fusion import reciprocal_rank_fusion
+from novum.search.prior_art import Hit
+from novum.search.query import History, QueryResult, parse, render_explanation, run_query, split_assignment
+from novum.search.query.ast import Node, Or, Phrase, Term
+from novum.store.sqlite import Store
+
+SEMANTIC_POOL = 1000  # Boolean matches the semantic ranker may reorder
+
+
+# Marks that only a query-language query has: upper-case operators, fields, brackets, sets, sem().
+_QUERY_MARKS = re.compile(
+    r"\b(?:AND|OR|NOT|XOR|ADJ\d*|NEAR\d*|WITH|SAME|\d+[WD]|L\d+)\b|[()=\[\]<>＝（）]|\.\w+\.|\bsem\(|/\w+/"
+)
+
+
+def is_structured(text: str) -> bool:
+    """Whether the text uses the query language (anything other than plain words and quoted phrases).
+
+    Text that fails to parse is free text, unless it carries query-language marks: then the syntax error (with
+    its column) is what the user needs to see, not a free-text search for "NEAR3".
+    """
+    try:
+        tree = parse(split_assignment(text)[1], "OR")
+    except QuerySyntaxError:
+        if _QUERY_MARKS.search(text):
+            raise
+        return False
+    return not _plain(tree)
+
+
+def _plain(node: Node) -> bool:
+    if isinstance(node, Term):  # "C++" is a word in free text, not a truncation
+        return not node.wildcard or not any(ch in "*?#$" for ch in node.text)
+    if isinstance(node, Phrase):
+        return True
+    return isinstance(node, Or) and all(isinstance(c, Term | Phrase) and _plain(c) for c in node.children)
+
+
+@dataclass(slots=True)
+class StructuredResult:
+    hits: list[Hit]
+    result: QueryResult
+    explanations: dict[str, list[str]] = field(default_factory=dict)
+
+
+def structured_search(
+    store: Store,
+    index: LexicalIndex,
+    text: str,
+    filters: Filters,
+    limit: int,
+    *,
+    dense: list[DenseIndex] | None = None,
+    collapse_families: bool = True,
+    explain: bool = False,
+    history: History | None = None,
+    default_operator: str = "AND",
+) -> StructuredResult:
+    """Run a query-language search; ``sem()`` texts rerank the Boolean set semantically when embeddings exist."""
+    semantic = bool(dense) and "sem(" in text.replace(" ", "").lower()
+    result = run_query(
+        text,
+        store,
+        index,
+        filters=filters,
+        limit=SEMANTIC_POOL if semantic else limit,
+        default_operator="OR" if default_operator.upper() == "OR" else "AND",
+        history=history,
+        explain=explain,
+        collapse_families=collapse_families,
+    )
+    ranked = [(h.number, h.score) for h in result.hits]
+    if semantic and result.semantic_texts and ranked and dense:
+        ranked = _with_semantics(result, ranked, dense, filters)
+    by_number = {h.number: h for h in result.hits}
+    hits: list[Hit] = []
+    explanations: dict[str, list[str]] = {}
+    for number, score in ranked[:limit]:
+        found = by_number[number]
+        hit = Hit(len(hits) + 1, number, score, found.patent, index.snippet(result.compiled.text, found.patent))
+        hits.append(hit)
+        if explain:
+            explanations[number] = render_explanation(found)
+    return StructuredResult(hits, result, explanations)
+
+
+def _with_semantics(
+    result: QueryResult, ranked: list[tuple[str, float]], dense: list[DenseIndex], filters: Filters
+) -> list[tuple[str, float]]:
+    """Fuse BM25 order with the semantic order of the same Boolean set (the set itself never changes)."""
+    members = [n for n, _ in ranked]
+    inside = dataclasses.replace(filters, only=members)
+    query = " ".join(result.semantic_texts)
+    rankings = [members]
+    for index in dense:
+        rankings.append([h.number for h in index.search(query, inside, limit=len(members))])
+    return reciprocal_rank_fusion(rankings)
