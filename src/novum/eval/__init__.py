@@ -1,0 +1,1 @@
+"""Retrieval evaluation: benchmark loaders, TREC runs, ir_measures + PRES, and the comparison tables."""
