@@ -21,7 +21,7 @@ import numpy.typing as npt
 import rjieba
 
 from novum.claims.passages import Passage
-from novum.index.lexical import _english  # the index's own analyzer: chart terms are search terms
+from novum.index.lexical import english_analyzer  # the index's own analyzer: chart terms are search terms
 from novum.normalize.text import has_cjk
 
 Matrix = npt.NDArray[np.float64]
@@ -40,7 +40,7 @@ _ZH_STOP = frozenset({
 })
 # fmt: on
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_EN_ANALYZER = _english()
+_EN_ANALYZER = english_analyzer()
 _TIE_WEIGHT = 0.05  # share of the score given to saturated BM25, so equal coverage ranks the denser passage first
 _PRIOR_DOCS = 20  # empty pseudo-documents added to the IDF collection: a term in every passage still counts
 

@@ -62,7 +62,9 @@ class LexicalHit:
     family: str
 
 
-def _english() -> tantivy.TextAnalyzer:
+def english_analyzer() -> tantivy.TextAnalyzer:
+    """The English chain of the index's text fields; claim charts and proximity checks reuse it so that their
+    words are the index's words."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
@@ -123,7 +125,7 @@ class LexicalIndex:
             self.rebuilt = True
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        self.index.register_tokenizer("novum_en", _english())
+        self.index.register_tokenizer("novum_en", english_analyzer())
         self.index.register_tokenizer("novum_zh", _segmented())
         marker.write_text(str(SCHEMA_VERSION))
 
@@ -187,7 +189,7 @@ class LexicalIndex:
         query = self.text_query(text)
         if query is None:
             return []
-        clauses = [(tantivy.Occur.Must, query), *self._filter_clauses(filters or Filters())]
+        clauses = [(tantivy.Occur.Must, query), *self.filter_clauses(filters or Filters())]
         combined = tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else query
         searcher = self.index.searcher()
         result = searcher.search(combined, limit=limit, count=False)
@@ -208,7 +210,8 @@ class LexicalIndex:
         boosts = {**BOOSTS, **{f"{k}_zh": v for k, v in BOOSTS.items()}}
         return self.index.parse_query(cleaned, fields, field_boosts=boosts)
 
-    def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    def filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """The filters as tantivy clauses, for this index's searches and for the query language's."""
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for name, iso in (("effective", filters.before), ("published", filters.published_before)):
             if iso:

@@ -7,11 +7,12 @@ packed IPC symbols, document types) are the same, so they live here once. This m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
-from novum.ingest.xml import local
-from novum.model import Citation, Party
+from novum.ingest.xml import local, text_of
+from novum.model import Citation, Paragraph, Party
 from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.dates import iso_date
@@ -203,3 +204,37 @@ def packed_ipc(value: str | None) -> str | None:
         # Blanks lost in transcription ("E03C 104"): subgroups have at least two digits, so split there.
         return normalize_symbol(f"{subclass}{int(digits[:-2])}/{digits[-2:]}")
     return None
+
+
+def paragraphs(
+    container: etree._Element | None,
+    heading_tag: str,
+    paragraph_tag: str,
+    number: Callable[[etree._Element], str | None],
+    lang: str | None,
+    skip: tuple[str, ...] = (),
+) -> list[Paragraph]:
+    """Description paragraphs in document order, each under the nearest heading before it.
+
+    The three USPTO XML generations differ only in tag names (``heading``/``p``, ``heading``/``paragraph``,
+    ``H``/``PARA``) and in where the printed paragraph number lives, hence the parameters.
+    """
+    out: list[Paragraph] = []
+    heading: str | None = None
+
+    def walk(element: etree._Element) -> None:
+        nonlocal heading
+        for child in element:
+            name = local(child)
+            if name == heading_tag:
+                heading = text_of(child)
+            elif name == paragraph_tag:
+                text = text_of(child, skip=skip)
+                if text:
+                    out.append(Paragraph(text=text, number=number(child), heading=heading, lang=lang))
+            elif name:
+                walk(child)
+
+    if container is not None:
+        walk(container)
+    return out

@@ -13,12 +13,13 @@ from novum.ingest.formats._uspto_common import (
     check_doctype,
     dependencies,
     number_in,
+    paragraphs,
     person,
     strip_claim_number,
     unique_parties,
 )
 from novum.ingest.formats.base import XmlFormat
-from novum.ingest.xml import every, first, first_text, local, text_of
+from novum.ingest.xml import every, first, first_text, text_of
 from novum.model import Claim, Paragraph, Party, Patent, PriorityClaim
 from novum.normalize.classification import normalize_symbol, unique
 from novum.normalize.dates import iso_date
@@ -153,26 +154,8 @@ def _claims(root: etree._Element) -> list[Claim]:
 
 
 def _description(root: etree._Element) -> list[Paragraph]:
-    description = first(root, "subdoc-description")
-    out: list[Paragraph] = []
-    if description is None:
-        return out
-    heading: list[str | None] = [None]
-
-    def walk(element: etree._Element) -> None:
-        for child in element:
-            name = local(child)
-            if name == "heading":
-                heading[0] = text_of(child)
-            elif name == "paragraph":
-                text = text_of(child, skip=("number",))
-                if text:
-                    out.append(Paragraph(text=text, number=_printed_number(child), heading=heading[0], lang=_LANG))
-            elif name:
-                walk(child)
-
-    walk(description)
-    return out
+    container = first(root, "subdoc-description")
+    return paragraphs(container, "heading", "paragraph", _printed_number, _LANG, skip=("number",))
 
 
 def _printed_number(paragraph: etree._Element) -> str | None:

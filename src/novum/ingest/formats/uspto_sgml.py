@@ -15,6 +15,7 @@ from novum.ingest.formats._uspto_common import (
     doc_type_for,
     number_in,
     packed_ipc,
+    paragraphs,
     patent_citation,
     person,
     strip_claim_number,
@@ -173,26 +174,7 @@ def _claims(root: etree._Element) -> list[Claim]:
 
 
 def _description(root: etree._Element) -> list[Paragraph]:
-    body = first(root, "SDODE")
-    out: list[Paragraph] = []
-    if body is None:
-        return out
-    heading: list[str | None] = [None]
-
-    def walk(element: etree._Element) -> None:
-        for child in element:
-            name = local(child)
-            if name == "H":
-                heading[0] = text_of(child)
-            elif name == "PARA":
-                text = text_of(child)
-                if text:
-                    out.append(Paragraph(text=text, number=_para_number(child), heading=heading[0], lang=_LANG))
-            elif name:
-                walk(child)
-
-    walk(body)
-    return out
+    return paragraphs(first(root, "SDODE"), "H", "PARA", _para_number, _LANG)
 
 
 def _para_number(paragraph: etree._Element) -> str | None:

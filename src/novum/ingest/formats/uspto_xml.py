@@ -16,6 +16,7 @@ from novum.ingest.formats._uspto_common import (
     dependencies,
     doc_type_for,
     number_in,
+    paragraphs,
     patent_citation,
     person,
     strip_claim_number,
@@ -134,26 +135,7 @@ def _claims(root: etree._Element, lang: str | None) -> list[Claim]:
 
 
 def _description(root: etree._Element, lang: str | None) -> list[Paragraph]:
-    description = first(root, "description")
-    out: list[Paragraph] = []
-    if description is None:
-        return out
-    heading: list[str | None] = [None]
-
-    def walk(element: etree._Element) -> None:
-        for child in element:
-            name = local(child)
-            if name == "heading":
-                heading[0] = text_of(child)
-            elif name == "p":
-                text = text_of(child)
-                if text:
-                    out.append(Paragraph(text=text, number=child.get("num"), heading=heading[0], lang=lang))
-            elif name:
-                walk(child)
-
-    walk(description)
-    return out
+    return paragraphs(first(root, "description"), "heading", "p", lambda p: p.get("num"), lang)
 
 
 def _cpc(bib: etree._Element) -> list[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import tantivy
 
-from novum.index.lexical import BOOSTS, Filters, LexicalIndex, class_prefix
+from novum.index.lexical import BOOSTS, Filters, LexicalIndex
 from novum.normalize.numbers import NumberFormatError, parse_number
 from novum.normalize.text import has_cjk
 from novum.search.query.ast import (
@@ -102,31 +102,10 @@ def compile_query(
         ranking = index.text_query(text)
         if ranking is not None:
             clauses.append((Occur.Should, ranking))
-    clauses.extend(filter_clauses(index.schema, filters or Filters()))
+    clauses.extend(index.filter_clauses(filters or Filters()))
     combined = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
     resolved = {label: frozenset(numbers) for label, numbers in compiler.sets.items()}
     return CompiledQuery(ast, to_text(ast), combined, exact, compiler.leaves, resolved, semantic)
-
-
-def filter_clauses(schema: tantivy.Schema, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-    """The CLI's ``Filters`` as clauses, with the same meaning as ``LexicalIndex.search`` gives them."""
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for name, iso in (("effective", filters.before), ("published", filters.published_before)):
-        if iso:
-            upper = int(iso.replace("-", "")) - 1  # strictly before; YYYYMMDD integers keep their order
-            dates = tantivy.Query.range_query(schema, name, tantivy.FieldType.Integer, None, upper)
-            clauses.append((Occur.Must, dates))
-    for name, prefixes in (("cpc", filters.cpc), ("ipc", filters.ipc)):
-        if prefixes:
-            regexes = [tantivy.Query.regex_query(schema, name, re.escape(class_prefix(p)) + ".*") for p in prefixes]
-            clauses.append((Occur.Must, _any(regexes)))
-    for name, values in (("country", filters.country), ("kind", filters.kind)):
-        if values:
-            clauses.append((Occur.Must, _any([tantivy.Query.term_query(schema, name, v.upper()) for v in values])))
-    if filters.exclude:
-        excluded = _any([tantivy.Query.term_query(schema, "number", n) for n in filters.exclude])
-        clauses.append((Occur.MustNot, excluded))
-    return clauses
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:

@@ -19,6 +19,7 @@ from functools import lru_cache
 import rjieba
 import tantivy
 
+from novum.index.lexical import english_analyzer
 from novum.model import Patent
 from novum.normalize.text import has_cjk
 from novum.search.query.ast import Prox
@@ -30,20 +31,7 @@ _ZH_BOUNDARY = frozenset({"。", "；", "！", "？", ";", "!", "?"})
 _MAX_PAIRS = 10_000  # per clause and field: enough to prove a match and explain it
 
 
-def _analyzer() -> tantivy.TextAnalyzer:
-    """The index's ``novum_en`` chain (see novum.index.lexical); kept in step by a test."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stopword("english"))
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
-_EN = _analyzer()
+_EN = english_analyzer()  # the index's own chain, so verified words are indexed words
 _FOLD = (
     tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
     .filter(tantivy.Filter.lowercase())
