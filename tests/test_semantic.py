@@ -181,3 +181,21 @@ def test_dense_index_type(data_dir: Path) -> None:
     with Store(data_dir) as store:
         (dense,) = existing_dense(store)
     assert isinstance(dense, DenseIndex) and dense.count() > 62
+
+
+def test_embed_and_similar_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from novum.cli.app import app
+
+    runner = CliRunner()
+    data = str(tmp_path / "d")
+    lines = [*demo_lines(40), *demo_lines(1, start=1991)]  # US8799651, filed 2013-01-01
+    source = str(write_lines(tmp_path / "s.jsonl", lines))
+    assert runner.invoke(app, ["ingest", source, "--no-embed", "--data-dir", data]).exit_code == 0
+    embedded = runner.invoke(app, ["embed", "--data-dir", data])
+    assert "embedded 41 documents" in embedded.stdout
+    result = runner.invoke(app, ["similar", "US 8,799,651", "-f", "json", "--data-dir", data], catch_exceptions=False)
+    hits = json.loads(result.stdout)
+    assert hits and all(h["number"] != "US8799651" for h in hits)
+    assert all((h["priority_date"] or h["filing_date"]) < "2013-01-01" for h in hits)
