@@ -42,6 +42,9 @@ def test_proximity_query_is_recognised_and_exact(data_dir: Path) -> None:
 def test_plain_words_stay_free_text(data_dir: Path) -> None:
     args = ["search", "encrypted file access by application", "-f", "json", "--no-history", "--data-dir"]
     assert numbers(novum(*args, str(data_dir)))[0] == "US8799651"
+    sentence = "Buchholz relay between transformer tank and conservator"  # "and" here is a word, not AND
+    found = numbers(novum("search", sentence, "-f", "json", "--no-history", "--data-dir", str(data_dir)))
+    assert found[0] == "EP3404678B1" and len(found) == 10
     forced = novum("search", "encrypt* file", "--syntax", "text", "-f", "json", "--no-history", "--data-dir",
                    str(data_dir))  # fmt: skip
     assert len(numbers(forced)) == 10  # free text ignores the truncation mark and ORs the words

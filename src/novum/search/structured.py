@@ -13,7 +13,6 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from novum.errors import QuerySyntaxError
 from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
 from novum.search.fusion import reciprocal_rank_fusion
@@ -25,25 +24,23 @@ from novum.store.sqlite import Store
 SEMANTIC_POOL = 1000  # Boolean matches the semantic ranker may reorder
 
 
-# Marks that only a query-language query has: upper-case operators, fields, brackets, sets, sem().
+# Marks that only a query-language query has: upper-case operators, fields, brackets, sets, sem(), wildcards.
+# Lower-case "and", "or", "with" are operators too once a query is read as one, but in a sentence they are words.
 _QUERY_MARKS = re.compile(
-    r"\b(?:AND|OR|NOT|XOR|ADJ\d*|NEAR\d*|WITH|SAME|\d+[WD]|L\d+)\b|[()=\[\]<>＝（）]|\.\w+\.|\bsem\(|/\w+/"
+    r"\b(?:AND|OR|NOT|XOR|ADJ\d*|NEAR\d*|WITH|SAME|\d+[WD]|L\d+)\b|[()=\[\]<>＝（）&|*?#$]|\.\w+\.|\bsem\(|/\w+/"
 )
 
 
 def is_structured(text: str) -> bool:
-    """Whether the text uses the query language (anything other than plain words and quoted phrases).
+    """Whether the text uses the query language rather than plain words and quoted phrases.
 
-    Text that fails to parse is free text, unless it carries query-language marks: then the syntax error (with
-    its column) is what the user needs to see, not a free-text search for "NEAR3".
+    Text without query-language marks is free text ("Buchholz relay between tank and conservator"). Text with
+    marks that fails to parse raises the syntax error (with its column): that is what the user needs to see, not
+    a free-text search for "NEAR3".
     """
-    try:
-        tree = parse(split_assignment(text)[1], "OR")
-    except QuerySyntaxError:
-        if _QUERY_MARKS.search(text):
-            raise
+    if not _QUERY_MARKS.search(text):
         return False
-    return not _plain(tree)
+    return not _plain(parse(split_assignment(text)[1], "OR"))
 
 
 def _plain(node: Node) -> bool:
