@@ -199,3 +199,18 @@ def test_embed_and_similar_commands(tmp_path: Path) -> None:
     hits = json.loads(result.stdout)
     assert hits and all(h["number"] != "US8799651" for h in hits)
     assert all((h["priority_date"] or h["filing_date"]) < "2013-01-01" for h in hits)
+
+
+def test_embedding_worker_stops_when_told_and_resumes_later(tmp_path: Path) -> None:
+    from novum.ingest.embedding import EmbeddingWorker
+
+    ingest_paths(tmp_path / "d", write_lines(tmp_path / "a.jsonl", demo_lines(20)))
+    worker = EmbeddingWorker(tmp_path / "d", ["bge-small-en"])
+    worker.stop_now.set()  # what an interrupted ingest does
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and worker.embedded == 0
+    resumed = EmbeddingWorker(tmp_path / "d", ["bge-small-en"])
+    resumed.start()
+    resumed.finish()
+    assert resumed.embedded == 20

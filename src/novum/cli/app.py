@@ -25,6 +25,7 @@ from novum.ingest.embedding import (
     EmbeddingWorker,
     configured_models,
     embed_pending,
+    embedded_models,
     existing_dense,
     open_dense,
     set_models,
@@ -137,12 +138,16 @@ def ingest(
             ingester = pipeline.Ingester(store, index, on_progress=update)
             try:
                 counts = ingester.run(paths)
-            except FileNotFoundError as exc:
-                errors.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-            finally:
-                if worker is not None:
-                    worker.finish()
+            except BaseException as exc:
+                if worker is not None:  # stop at the next batch; `novum embed` resumes from there
+                    worker.stop_now.set()
+                    worker.join()
+                if isinstance(exc, FileNotFoundError):
+                    errors.print(f"[red]error:[/red] {exc}")
+                    raise typer.Exit(2) from exc
+                raise
+            if worker is not None:
+                worker.finish()
             bar.update(task, description="done")
     console.print(
         counts_table(
@@ -220,9 +225,9 @@ def search_command(
         raise typer.BadParameter("use auto, text or query", param_hint="--syntax")
     with Store(data_dir(data)) as store:
         index = ready_index(store)
-        dense = existing_dense(store)
         log = History(store, workspace) if history else None
         if syntax == "query" or (syntax == "auto" and is_structured(query)):
+            dense = existing_dense(store) if "sem(" in query.replace(" ", "").lower() else []
             found = structured_search(
                 store, index, query, filters, limit, dense=dense, collapse_families=collapse, explain=explain,
                 history=log, default_operator=default_operator,
@@ -232,7 +237,9 @@ def search_command(
             title = f"{result.label + ': ' if result.label else ''}{result.query} ({bound}{result.total:,} documents)"
             _print(found.hits, title, fmt, found.explanations)
             return
-        request = SearchRequest(query, filters, limit, collapse, _mode(mode, dense), rerank)
+        chosen = _mode(mode, store)
+        dense = existing_dense(store) if chosen != "lexical" else []
+        request = SearchRequest(query, filters, limit, collapse, chosen, rerank)
         hits = _run(store, index, request, dense)
         label = log.add(query, [h.number for h in hits]).label if log is not None else None
     _print(hits, f"{label}: {query}" if label else query, fmt)
@@ -273,8 +280,9 @@ def similar(
     with Store(data_dir(data)) as store:
         patent = store.get(number)
         index = ready_index(store)
-        dense = existing_dense(store)
-        request = similar_request(store, patent, limit, _mode(mode, dense), rerank)
+        chosen = _mode(mode, store)
+        dense = existing_dense(store) if chosen != "lexical" else []
+        request = similar_request(store, patent, limit, chosen, rerank)
         hits = _run(store, index, request, dense)
     _print(hits, f"prior art for {patent.number}", fmt)
 
@@ -318,9 +326,10 @@ def _first_claim(patent: Patent) -> str | None:
     return next((c.text for c in patent.claims if c.independent), None)
 
 
-def _mode(mode: str | None, dense: list[DenseIndex]) -> str:
+def _mode(mode: str | None, store: Store) -> str:
+    """The mode asked for; by default hybrid when the data directory has embeddings (it wins on the benchmarks)."""
     if mode is None:
-        return "hybrid" if dense else "lexical"
+        return "hybrid" if embedded_models(store) else "lexical"
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
     return mode

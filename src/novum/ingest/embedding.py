@@ -56,9 +56,14 @@ def open_dense(store: Store, models: list[str] | None = None) -> list[DenseIndex
     return [DenseIndex(store, load_embedder(name), POLICIES.get(name, DEFAULT_POLICY)) for name in names]
 
 
+def embedded_models(store: Store) -> list[str]:
+    """Configured models that already hold vectors (checked on disk, without loading any model)."""
+    return [m for m in configured_models(store.data_dir) if (store.data_dir / "dense" / m / "vectors.f32").exists()]
+
+
 def existing_dense(store: Store) -> list[DenseIndex]:
     """Dense indexes that already hold vectors, for searching; none when nothing was embedded yet."""
-    names = [m for m in configured_models(store.data_dir) if (store.data_dir / "dense" / m / "vectors.f32").exists()]
+    names = embedded_models(store)
     return open_dense(store, names) if names else []
 
 
