@@ -433,8 +433,8 @@ def reindex(data: DataDir = None) -> None:
 
 
 @app.command()
-def formats() -> None:
-    """The source formats novum reads."""
+def formats(data: DataDir = None) -> None:
+    """The source formats novum reads (the same for every data directory; --data-dir is accepted for symmetry)."""
     emit_rows([{"format": n, "description": d} for n, d in describe()], OutputFormat.table, ["format", "description"])
 
 
