@@ -17,12 +17,12 @@ from tests.helpers import ingest_paths
 def test_whole_fixture_tree(tmp_path: Path) -> None:
     shared("fixtures")
     counts, _ = ingest_paths(tmp_path / "data", FIXTURES)
-    assert (counts.new, counts.unchanged, counts.repaired) == (93, 1, 5)  # test.xml repeats v4-5-B2.xml
+    assert (counts.new, counts.unchanged, counts.repaired) == (99, 1, 5)  # test.xml repeats v4-5-B2.xml
     with Store(tmp_path / "data") as store:
         stats = store.stats()
     assert stats["by_format"] == {
         "epo-publication-server": 35, "uspto-xml": 27, "uspto-sgml": 6, "jpo": 5, "cnipa-old": 5, "uspto-pap": 4,
-        "cnipa-new": 4, "uspto-greenbook": 3, "ep-fulltext-tsv": 3, "wipo-st96": 1,
+        "cnipa-new": 4, "uspto-brs": 6, "uspto-greenbook": 3, "ep-fulltext-tsv": 3, "wipo-st96": 1,
     }  # fmt: skip
     assert sorted(r["number"] for r in stats["repaired"]) == [
         "EP0560858A1", "EP1921219A1", "EP2055205A1", "EP3889521A1", "US7057742B2"
@@ -32,7 +32,6 @@ def test_whole_fixture_tree(tmp_path: Path) -> None:
         "USPTO file-wrapper papers (XML4IP), not publications": 13,
         "WIPO ST.96 design / GI / trademark examples": 3,
         "CPC scheme files": 2,
-        "USPTO CSS BRS export": 1,
         "PAP sample with an XHTML DOCTYPE (deliberately malformed)": 1,
         "a JSON element map": 1,
     }
@@ -45,8 +44,6 @@ def _kind(source: str, reason: str) -> str:
         return "WIPO ST.96 design / GI / trademark examples"
     if ("cpcMaster" in source or "cpc-scheme" in source) and "unknown document type" in reason:
         return "CPC scheme files"
-    if source.endswith("css_brs_sample.txt") and reason.startswith("unknown format"):
-        return "USPTO CSS BRS export"
     if source.endswith("US20010000044A1.xml") and "DOCTYPE declares <simple>" in reason:
         return "PAP sample with an XHTML DOCTYPE (deliberately malformed)"
     if source.endswith("cn_old_element_diff.json") and "no publication number" in reason:

@@ -24,6 +24,7 @@ SAMPLES = {
     "uspto-sgml-v25": FIXTURES / "us-go-uspto/pkg/uspto/test-data/grant/v2-5-S1.xml",
     "uspto-pap-v15": FIXTURES / "us-go-uspto/pkg/uspto/test-data/application/v1-5-A1_1.xml",
     "greenbook": FIXTURES / "us-patentpublicdata/PatentDocument/resources/samples/greenbook/US03937375.greenbook",
+    "uspto-brs": FIXTURES / "us-patentpublicdata/PatentDocument/resources/samples/css_brs/css_brs_sample.txt",
     "epo": FIXTURES / "ep-publication-server/pkg/eps/test-data/application/v1-4-A1.xml",
     "ep-fulltext": FIXTURES / "ep-fulltext-tsv/sampleEP0600000.txt",
     "cnipa-old": FIXTURES / "cn-jp-wipo/data/examples/cn_old1.xml",
