@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from novum.ingest.formats.base import ParsedDocument, XmlFormat
+from novum.ingest.formats.base import ParsedDocument, XmlFormat, mapped
 from novum.ingest.xml import local, parse_xml, repair_xml
 
 _DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml\s")
@@ -72,8 +72,6 @@ def parse_one(data: bytes, position: str, readers: list[XmlFormat]) -> ParsedDoc
     reader = next((r for r in readers if r.accepts(root)), None)
     if reader is None:
         return ParsedDocument(position, data, error=f"unknown document type: root element <{local(root)}>")
-    try:
-        patent = reader.to_patent(root)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        return ParsedDocument(position, data, error=f"{reader.name}: {exc}", format=reader.name)
-    return ParsedDocument(position, data, patent=patent, format=reader.name, warning=warning)
+    document = mapped(position, data, reader.name, lambda: reader.to_patent(root))
+    document.warning = warning if document.patent is not None else None
+    return document

@@ -8,7 +8,7 @@ reads a whole non-XML file (JSONL, CSV, APS text...) record by record.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
@@ -64,3 +64,16 @@ class StreamFormat(ABC):
     @abstractmethod
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         """Yield every record; a bad record becomes a ``ParsedDocument`` with ``error`` set, never an exception."""
+
+
+# What mapping a malformed but parseable document onto the model can raise: reported, never propagated.
+MAPPING_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError)
+
+
+def mapped(position: str, raw: bytes, format_name: str, build: Callable[[], Patent]) -> ParsedDocument:
+    """Run a format's mapping for one record; a failure becomes the quarantine reason, prefixed by the format."""
+    try:
+        patent = build()
+    except MAPPING_ERRORS as exc:
+        return ParsedDocument(position, raw, error=f"{format_name}: {exc}", format=format_name)
+    return ParsedDocument(position, raw, patent=patent, format=format_name)

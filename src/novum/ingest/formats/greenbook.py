@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 
 from novum.ingest.formats._uspto_common import (
@@ -23,7 +24,7 @@ from novum.ingest.formats._uspto_common import (
     strip_claim_number,
     unique_parties,
 )
-from novum.ingest.formats.base import ParsedDocument, StreamFormat
+from novum.ingest.formats.base import ParsedDocument, StreamFormat, mapped
 from novum.model import Citation, Claim, Paragraph, Party, Patent, PriorityClaim
 from novum.normalize.claimrefs import referenced_claims
 from novum.normalize.classification import unique
@@ -77,13 +78,11 @@ class Greenbook(StreamFormat):
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         for index, (line, lines) in enumerate(_records(stream), start=1):
             position = f"patent {index} (line {line})"
-            raw = b"".join(lines)
-            try:
-                patent = _to_patent(_segments(lines))
-            except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-                yield ParsedDocument(position, raw, error=f"{self.name}: {exc}", format=self.name)
-                continue
-            yield ParsedDocument(position, raw, patent=patent, format=self.name)
+            yield mapped(position, b"".join(lines), self.name, partial(_read, lines))
+
+
+def _read(lines: list[bytes]) -> Patent:
+    return _to_patent(_segments(lines))
 
 
 def _records(stream: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
