@@ -185,18 +185,8 @@ class DenseIndex:
         faiss.write_index(self.graph, str(self.graph_file))
 
     def _passage_ids(self, numbers: list[str]) -> list[int]:
-        out: list[int] = []
-        for start in range(0, len(numbers), 500):
-            chunk = numbers[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                r[0]
-                for r in self.store.db.execute(
-                    f"SELECT id FROM passages WHERE model = ? AND deleted = 0 AND number IN ({marks})",
-                    (self.model, *chunk),
-                )
-            )
-        return out
+        sql = "SELECT id FROM passages WHERE model = ? AND deleted = 0 AND number IN ({marks})"
+        return [row[0] for row in self.store.select_in(sql, numbers, self.model)]
 
     # --- searching ----------------------------------------------------------------------------------------------
     @property

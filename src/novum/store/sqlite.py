@@ -273,15 +273,19 @@ class Store:
         number = self.resolve(text)
         return self.get_many([number])[number]
 
-    def get_many(self, numbers: Iterable[str]) -> dict[str, Patent]:
+    def select_in(self, sql: str, numbers: Iterable[str], *leading: object) -> Iterator[sqlite3.Row]:
+        """Rows of ``sql`` with its ``{marks}`` filled by the numbers, 500 at a time (SQLite's variable limit).
+
+        ``leading`` are the parameters that come before the list in the statement.
+        """
         wanted = list(numbers)
-        found: dict[str, Patent] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT number, record FROM documents WHERE number IN ({marks})", chunk):
-                found[row["number"]] = Patent.from_dict(json.loads(row["record"]))
-        return found
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), (*leading, *chunk))
+
+    def get_many(self, numbers: Iterable[str]) -> dict[str, Patent]:
+        rows = self.select_in("SELECT number, record FROM documents WHERE number IN ({marks})", numbers)
+        return {row["number"]: Patent.from_dict(json.loads(row["record"])) for row in rows}
 
     def provenance(self, number: str) -> dict[str, Any]:
         row = self.db.execute(
@@ -295,14 +299,8 @@ class Store:
         return zlib.decompress(row["raw"]) if row else None
 
     def family_keys(self, numbers: Iterable[str]) -> dict[str, str]:
-        wanted = list(numbers)
-        keys: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT number, family_key FROM documents WHERE number IN ({marks})", chunk):
-                keys[row["number"]] = row["family_key"]
-        return keys
+        rows = self.select_in("SELECT number, family_key FROM documents WHERE number IN ({marks})", numbers)
+        return {row["number"]: row["family_key"] for row in rows}
 
     def family_members(self, key: str) -> list[str]:
         rows = self.db.execute("SELECT number FROM documents WHERE family_key = ? ORDER BY number", (key,))
