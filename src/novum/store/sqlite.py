@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,6 @@ class IngestCounts:
     quarantined: int = 0
     repaired: int = 0
     skipped_files: int = 0
-    new_numbers: list[str] = field(default_factory=list, repr=False)
 
     def add(self, other: IngestCounts) -> None:
         for name in ("read", "new", "updated", "unchanged", "quarantined", "repaired", "skipped_files"):
@@ -162,7 +161,6 @@ class Store:
                 )
                 if row is None:
                     counts.new += 1
-                    counts.new_numbers.append(patent.number)
                     self.db.execute(
                         "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
                         " publication_date, effective_date, language, record, content_hash, source, position, format,"
