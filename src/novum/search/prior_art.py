@@ -100,7 +100,8 @@ def search(
         fused = reciprocal_rank_fusion(rankings)
     else:
         fused = [(n, scores[n]) for n in rankings[0]] if rankings else []
-    ranked = _collapse(store, fused, request) if request.collapse_families else fused
+    keys = store.family_keys(n for n, _ in fused) if request.collapse_families else {}
+    ranked = _collapse(fused, keys) if request.collapse_families else fused
     if request.rerank:
         ranked = _rerank(store, request.query, ranked, locations)
     ranked = ranked[: request.limit]
@@ -114,15 +115,15 @@ def search(
         hit = Hit(len(hits) + 1, number, score, patent, index.snippet(request.query, patent), passage=location)
         hit.passage_text = passage_text(patent, location) if location else None
         if request.collapse_families:
-            key = store.family_keys([number]).get(number, "")
-            if not key.startswith("n:"):
+            key = keys.get(number, "")
+            if key and not key.startswith("n:"):
                 hit.family_members = [n for n in store.family_members(key) if n != number]
         hits.append(hit)
     return hits
 
 
-def _collapse(store: Store, fused: list[tuple[str, float]], request: SearchRequest) -> list[tuple[str, float]]:
-    keys = store.family_keys([n for n, _ in fused])
+def _collapse(fused: list[tuple[str, float]], keys: dict[str, str]) -> list[tuple[str, float]]:
+    """The best-ranked publication of each family, in rank order."""
     seen: set[str] = set()
     out: list[tuple[str, float]] = []
     for number, score in fused:
