@@ -32,7 +32,7 @@ FREE_TEXT = ("nDCG@10", "MAP")
 HEADERS = [
     "system",
     *(f"patsnap {m}" for m in MEASURES),
-    "vs BM25 nDCG@10",
+    "patsnap nDCG@10 vs BM25 (95% CI)",
     *(f"free-text {m}" for m in FREE_TEXT),
     "PANORAMA gold@1",
     "PANORAMA gold@3",
@@ -99,7 +99,7 @@ def run(
             strict=True,
         )
         rows: list[list[report.Cell]] = []
-        baseline_ndcg: float | None = None
+        baseline: runner.SystemResult | None = None
         for ranker, pano_ranker in rankers:
             try:
                 cited = runner.evaluate_rankers([ranker], citations, runner.DEPTH, runs_dir)[0]
@@ -108,10 +108,9 @@ def run(
             except Exception as exc:  # a mode the search does not offer yet: say so under the table
                 notes.append(f"{ranker.name}: not run ({type(exc).__name__}: {exc})")
                 continue
-            ndcg = cited.measures["nDCG@10"]
-            baseline_ndcg = ndcg if baseline_ndcg is None else baseline_ndcg
-            gain = f"{(ndcg / baseline_ndcg - 1) * 100:+.0f}%" if baseline_ndcg else "–"
-            row: dict[str, report.Cell] = {"system": ranker.name, "vs BM25 nDCG@10": gain}
+            baseline = cited if baseline is None else baseline
+            gain = "–" if cited is baseline else report.change_cell(cited.versus(baseline))
+            row: dict[str, report.Cell] = {"system": ranker.name, "patsnap nDCG@10 vs BM25 (95% CI)": gain}
             row.update({f"patsnap {m}": cited.measures[m] for m in MEASURES})
             row.update({f"free-text {m}": free.measures[m] for m in FREE_TEXT})
             row.update({f"PANORAMA {m}": pano.measures[m] for m in ("gold@1", "gold@3")})

@@ -55,6 +55,12 @@ def test_eval_topics_and_qrels(data_dir: Path, tmp_path: Path) -> None:
     assert direct[ir_measures.nDCG @ 10] == pytest.approx(row["nDCG@10"])
     assert direct[ir_measures.AP] == pytest.approx(row["MAP"])
 
+    with_baseline = runner.invoke(app, [*args, "--baseline", "--data-dir", str(data_dir), "-f", "json"])
+    assert with_baseline.exit_code == 0, with_baseline.output
+    base_row, novum_row = json.loads(with_baseline.stdout)["rows"]
+    assert base_row["system"] == "BM25 baseline (bm25s)" and base_row["nDCG@10 vs baseline"] == "–"
+    assert novum_row["nDCG@10 vs baseline"].endswith("%)") and "(95% CI " in novum_row["nDCG@10 vs baseline"]
+
 
 def test_eval_needs_both_files(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--topics", str(tmp_path / "t.tsv"), "--data-dir", str(data_dir)])

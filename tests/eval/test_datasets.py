@@ -57,6 +57,9 @@ def test_baseline_and_lexical_on_patsnap(patsnap: tuple[Store, Path], tmp_path: 
     # measured 2026-11-25: baseline nDCG@10 0.323, R@100 0.642; novum lexical 0.317, 0.700
     assert 0.25 < baseline.measures["nDCG@10"] < 0.40
     assert lexical.measures["R@100"] > 0.6
+    # 108 topics: the paired-bootstrap interval of a few points' difference spans zero
+    gain = lexical.versus(baseline)
+    assert gain.low < 0 < gain.high and gain.high - gain.low > 0.1
     run_lines = (tmp_path / "patsnap.novum-lexical.run").read_text().splitlines()
     assert run_lines[0].split()[:4] == ["US4228795", "Q0", run_lines[0].split()[2], "1"]
     topics_in_run = {line.split()[0] for line in run_lines}

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from novum.eval.measures import MEASURES, evaluate, hit_at, monotone, pearson, per_topic, pres
+from novum.eval.measures import MEASURES, evaluate, hit_at, monotone, pearson, per_topic, pres, relative_change
+from novum.eval.report import change_cell
 from novum.eval.runner import _ndcg, parse_modes, trigram_overlap
 
 
@@ -74,3 +75,19 @@ def test_small_helpers() -> None:
     ]
     with pytest.raises(Exception, match="unknown mode"):
         parse_modes("fuzzy")
+
+
+def test_relative_change_with_a_paired_bootstrap_interval() -> None:
+    same = relative_change([0.2, 0.5, 0.0, 1.0], [0.2, 0.5, 0.0, 1.0])
+    assert (same.change, same.low, same.high) == (0.0, 0.0, 0.0)  # identical per topic: no spread at all
+    # every topic 10% better: the interval is that exactly, whichever topics are drawn
+    scaled = relative_change([0.1, 0.4, 0.8], [0.11, 0.44, 0.88])
+    assert (scaled.change, scaled.low, scaled.high) == pytest.approx((0.1, 0.1, 0.1))
+    # one topic of five won, none lost: the mean gain is +30%, but a resample may hold no win at all
+    mixed = relative_change([0.4, 0.4, 0.4, 0.4, 0.4], [1.0, 0.4, 0.4, 0.4, 0.4])
+    assert mixed.change == pytest.approx(0.3) and mixed.low == pytest.approx(0.0) and 0.3 < mixed.high <= 1.5
+    assert relative_change([0.3, 0.1], [0.5, 0.2]) == relative_change([0.3, 0.1], [0.5, 0.2])  # seeded
+    assert math.isnan(relative_change([0.0, 0.0], [0.5, 0.2]).change)
+    assert change_cell(mixed).startswith("+30.0% (95% CI +0.0% to +")
+    with pytest.raises(ValueError):
+        relative_change([0.1], [0.1, 0.2])

@@ -66,7 +66,13 @@ def eval_command(
     bench_dir: Annotated[Path | None, typer.Option(help="Benchmark data (default: ../shared/data/bench).")] = None,
     depth: Annotated[int, typer.Option(min=1, max=1000, help="Documents ranked per topic.")] = runner.DEPTH,
     cutoff: Annotated[str, typer.Option(help="patsnap cut-off: priority (the topic's) or none.")] = "priority",
-    baseline: Annotated[bool, typer.Option(help="Also run a plain BM25 baseline (bm25s, title + abstract).")] = False,
+    baseline: Annotated[
+        bool,
+        typer.Option(
+            help="Also run a plain BM25 baseline (bm25s, title + abstract) and show each mode's nDCG@10 gain over it"
+            " with a 95% paired-bootstrap interval."
+        ),
+    ] = False,
     embedders: Annotated[
         str, typer.Option(help="pppm: comma-separated embedding models.")
     ] = "bge-small-en,e5-small-multilingual",
@@ -86,7 +92,8 @@ def eval_command(
             )
             rankers = runner.rankers_for(store, ready_index(store), specs, baseline)
             results = runner.evaluate_rankers(rankers, bench, depth, runs_dir)
-        _print(f"{bench.name}: {len(bench.topics)} topics", report.system_headers(MEASURES), _rows(results), fmt)
+        headers = report.system_headers(MEASURES, baseline)
+        _print(f"{bench.name}: {len(bench.topics)} topics", headers, _rows(results, baseline=baseline), fmt)
     elif benchmark == "pppm":
         names = [n.strip() for n in embedders.split(",") if n.strip()]
         scored = runner.evaluate_pppm(datasets.pppm_pairs(root), names)
@@ -129,10 +136,13 @@ def _patsnap(
             bench = datasets.patsnap_free_text(store, root)
         results = runner.evaluate_rankers(runner.rankers_for(store, index, specs, baseline), bench, depth, runs_dir)
     title = f"{bench.name}: {len(bench.topics)} topics, {bench.pairs} relevant pairs"
-    _print(title, report.system_headers(MEASURES), _rows(results), fmt)
+    _print(title, report.system_headers(MEASURES, baseline), _rows(results, baseline=baseline), fmt)
     if bench.note:
         errors.print(f"note: {bench.note}")
 
 
-def _rows(results: Sequence[runner.SystemResult], measures: Sequence[str] = MEASURES) -> list[list[report.Cell]]:
-    return report.system_rows(results, measures)
+def _rows(
+    results: Sequence[runner.SystemResult], measures: Sequence[str] = MEASURES, baseline: bool = False
+) -> list[list[report.Cell]]:
+    """With ``baseline``, the first result is the BM25 baseline and every row gets its gain over it."""
+    return report.system_rows(results, measures, results[0] if baseline and results else None)

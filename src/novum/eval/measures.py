@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import ir_measures
 import numpy as np
@@ -79,12 +80,49 @@ def per_topic(qrels: Qrels, run: Run) -> dict[str, dict[str, float]]:
     return results
 
 
-def evaluate(qrels: Qrels, run: Run) -> dict[str, float]:
-    """Mean of every measure over the judged topics."""
-    table = per_topic(qrels, run)
+def means(table: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Mean of every measure over the topics of a ``per_topic`` table."""
     if not table:
         return dict.fromkeys(MEASURES, math.nan)
     return {name: float(np.mean([row[name] for row in table.values()])) for name in MEASURES}
+
+
+def evaluate(qrels: Qrels, run: Run) -> dict[str, float]:
+    """Mean of every measure over the judged topics."""
+    return means(per_topic(qrels, run))
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeChange:
+    """A system's mean over a baseline's, minus one, with a paired-bootstrap confidence interval."""
+
+    change: float
+    low: float
+    high: float
+    level: float
+
+
+def relative_change(
+    baseline: Sequence[float], system: Sequence[float], samples: int = 10_000, level: float = 0.95, seed: int = 0
+) -> RelativeChange:
+    """How much better the system's mean is, and how sure that is on this many topics.
+
+    Topics are resampled with replacement, the same topics for both systems (paired), and the interval is the
+    percentile interval of mean(system) / mean(baseline) - 1 over the resamples. A hundred topics give intervals
+    of about +-15 points, which is what a "+20%" on such a set should be read with.
+    """
+    base = np.asarray(baseline, dtype=np.float64)
+    mine = np.asarray(system, dtype=np.float64)
+    if base.shape != mine.shape or base.size == 0:
+        raise ValueError("relative_change needs two equally long, non-empty per-topic lists")
+    if base.mean() == 0:
+        return RelativeChange(math.nan, math.nan, math.nan, level)
+    picks = np.random.default_rng(seed).integers(0, base.size, size=(samples, base.size))
+    base_means = base[picks].mean(axis=1)
+    ratios = np.divide(mine[picks].mean(axis=1), base_means, out=np.full(samples, np.nan), where=base_means > 0)
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(ratios - 1, [tail, 100 - tail])
+    return RelativeChange(float(mine.mean() / base.mean() - 1), float(low), float(high), level)
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:

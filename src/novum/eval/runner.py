@@ -11,7 +11,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +28,17 @@ from novum.eval.datasets import (
     panorama_records,
     topic_text,
 )
-from novum.eval.measures import Ranking, Run, evaluate, hit_at, monotone, pearson
+from novum.eval.measures import (
+    Ranking,
+    RelativeChange,
+    Run,
+    hit_at,
+    means,
+    monotone,
+    pearson,
+    per_topic,
+    relative_change,
+)
 from novum.index.dense import DenseIndex
 from novum.index.embed import Vectors
 from novum.index.lexical import Filters, LexicalIndex
@@ -146,6 +156,16 @@ class SystemResult:
     seconds: float
     topics: int
     run_file: Path | None = None
+    per_topic: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def versus(self, baseline: SystemResult, measure: str = "nDCG@10") -> RelativeChange:
+        """This system's gain over ``baseline`` on ``measure``, paired over the topics both were scored on."""
+        topics = sorted(self.per_topic.keys() & baseline.per_topic.keys())
+        if not topics:
+            raise NovumError(f"{self.system} and {baseline.system} share no scored topics")
+        return relative_change(
+            [baseline.per_topic[t][measure] for t in topics], [self.per_topic[t][measure] for t in topics]
+        )
 
 
 def run_topics(ranker: Ranker, topics: Sequence[Topic], depth: int = DEPTH) -> Run:
@@ -189,7 +209,8 @@ def evaluate_rankers(
         seconds = time.perf_counter() - started
         tag = slug(ranker.name)
         path = write_run(runs_dir / f"{bench.name}.{tag}.run", run, tag) if runs_dir else None
-        results.append(SystemResult(ranker.name, evaluate(bench.qrels, run), seconds, len(bench.topics), path))
+        table = per_topic(bench.qrels, run)
+        results.append(SystemResult(ranker.name, means(table), seconds, len(bench.topics), path, table))
     return results
 
 
