@@ -214,17 +214,7 @@ class Store:
     # --- index bookkeeping --------------------------------------------------------------------------------------
     def iter_pending(self, batch: int = 500) -> Iterator[Patent]:
         """Documents not yet in the index, streamed in batches so indexing a large store keeps memory flat."""
-        last = ""
-        while True:
-            rows = self.db.execute(
-                "SELECT number, record FROM documents WHERE indexed = 0 AND number > ? ORDER BY number LIMIT ?",
-                (last, batch),
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield Patent.from_dict(json.loads(row["record"]))
-            last = rows[-1]["number"]
+        return self._iter_records("indexed = 0 AND", batch)
 
     def pending_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents WHERE indexed = 0").fetchone()[0])
@@ -306,11 +296,15 @@ class Store:
 
     def iter_patents(self, batch: int = 1000) -> Iterator[Patent]:
         """Every stored record in number order, streamed in batches so memory stays flat."""
+        return self._iter_records("", batch)
+
+    def _iter_records(self, condition: str, batch: int) -> Iterator[Patent]:
+        """Records in number order, ``batch`` at a time, each batch starting after the last number read (keyset
+        paging: no OFFSET to rescan, and rows changed behind the cursor are not read twice)."""
+        sql = f"SELECT number, record FROM documents WHERE {condition} number > ? ORDER BY number LIMIT ?"
         last = ""
         while True:
-            rows = self.db.execute(
-                "SELECT number, record FROM documents WHERE number > ? ORDER BY number LIMIT ?", (last, batch)
-            ).fetchall()
+            rows = self.db.execute(sql, (last, batch)).fetchall()
             if not rows:
                 return
             for row in rows:

@@ -118,28 +118,18 @@ class _Parser:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             raise QueryParseError(f"the query nests deeper than {_MAX_DEPTH} levels", self.peek().column)
-        left = self.unary()
-        while True:
-            op = self.operator()
-            if op is None or op[0] < min_bp:
-                break
-            bp, consume, build = op
-            for _ in range(consume):
-                self.advance()
-            right = self.unary()
-            # operators that bind tighter than this one take the right operand first
-            while (nxt := self.operator()) is not None and nxt[0] > bp:
-                right = self._continue(right, nxt[0])
-            left = build(left, right)
+        left = self._continue(self.unary(), min_bp)
         self.depth -= 1
         return left
 
     def _continue(self, left: Node, min_bp: int) -> Node:
+        """Fold the operators binding at least ``min_bp`` onto ``left``."""
         while (op := self.operator()) is not None and op[0] >= min_bp:
             bp, consume, build = op
             for _ in range(consume):
                 self.advance()
             right = self.unary()
+            # operators that bind tighter than this one take the right operand first
             while (nxt := self.operator()) is not None and nxt[0] > bp:
                 right = self._continue(right, nxt[0])
             left = build(left, right)
