@@ -11,7 +11,7 @@ cover the most elements between them (what an examiner combines for an obviousne
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,16 +111,22 @@ class Evidence:
     marks: list[tuple[int, int]]  # offsets of matching words within ``quote``
     heading: str | None = None
 
+    def segments(self) -> Iterator[tuple[str, bool]]:
+        """The quote cut at its marks, in order: ``(text, True)`` for a matching word, ``(text, False)`` between.
+
+        Every export marks the words its own way (HTML ``<mark>``, PDF markup, Word runs, ``**bold**``) from this.
+        """
+        cursor = 0
+        for start, end in self.marks:
+            yield self.quote[cursor:start], False
+            yield self.quote[start:end], True
+            cursor = end
+        yield self.quote[cursor:], False
+
     @property
     def highlighted(self) -> str:
         """The quote with matching words in ``**bold**`` (as search snippets are)."""
-        out: list[str] = []
-        cursor = 0
-        for start, end in self.marks:
-            out.extend((self.quote[cursor:start], "**", self.quote[start:end], "**"))
-            cursor = end
-        out.append(self.quote[cursor:])
-        return "".join(out)
+        return "".join(f"**{text}**" if mark else text for text, mark in self.segments())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"passage": self.ref, "kind": self.kind, "score": round(self.score, 4),

@@ -22,14 +22,11 @@ def _evidence(cell: _Cell, evidence: list[Evidence]) -> None:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         first = False
         paragraph.add_run(f"{item.ref} ({item.score:.2f}) ").bold = True
-        cursor = 0
-        for start, end in item.marks:
-            paragraph.add_run(item.quote[cursor:start])
-            run = paragraph.add_run(item.quote[start:end])
-            run.bold = True
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-            cursor = end
-        paragraph.add_run(item.quote[cursor:])
+        for text, mark in item.segments():
+            run = paragraph.add_run(text)
+            if mark:
+                run.bold = True
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def write_docx(report: NoveltyReport, path: Path) -> None:

@@ -18,14 +18,7 @@ th{background:#f3f3f3;text-align:left}mark{background:#ffe27a}.found{color:#176b
 
 def marked(evidence: Evidence) -> str:
     """The quote, escaped, with the matching words in ``<mark>``."""
-    out: list[str] = []
-    cursor = 0
-    for start, end in evidence.marks:
-        out.append(escape(evidence.quote[cursor:start]))
-        out.append(f"<mark>{escape(evidence.quote[start:end])}</mark>")
-        cursor = end
-    out.append(escape(evidence.quote[cursor:]))
-    return "".join(out)
+    return "".join(f"<mark>{escape(text)}</mark>" if mark else escape(text) for text, mark in evidence.segments())
 
 
 def render_html(report: NoveltyReport) -> str:

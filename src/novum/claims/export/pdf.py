@@ -45,14 +45,10 @@ def _para(text: str, styles: dict[str, ParagraphStyle], style: str = "cell", mar
 
 
 def _marked(evidence: Evidence) -> str:
-    out: list[str] = []
-    cursor = 0
-    for start, end in evidence.marks:
-        out.append(escape(evidence.quote[cursor:start]))
-        out.append(f"<b><font backColor='#ffe27a'>{escape(evidence.quote[start:end])}</font></b>")
-        cursor = end
-    out.append(escape(evidence.quote[cursor:]))
-    return "".join(out)
+    return "".join(
+        f"<b><font backColor='#ffe27a'>{escape(text)}</font></b>" if mark else escape(text)
+        for text, mark in evidence.segments()
+    )
 
 
 def _table(rows: list[list[Flowable | str]], widths: list[float]) -> Table:
