@@ -6,6 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from novum.cli.app import app
 from novum.index.lexical import LexicalIndex
 from novum.ingest.pipeline import Ingester
 from novum.store.sqlite import IngestCounts, Store
@@ -13,6 +16,15 @@ from novum.store.sqlite import IngestCounts, Store
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
 DEMO_JSONL = DEMO / "us-patents-sample.jsonl.gz"
+
+runner = CliRunner()
+
+
+def novum(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run the CLI in-process, fail the test on a non-zero exit, return what it printed."""
+    result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def demo_lines(count: int, start: int = 0) -> list[str]:

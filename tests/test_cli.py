@@ -9,19 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from novum.cli.app import app
 from novum.store.sqlite import Store
-from tests.helpers import DEMO, demo_lines, write_lines
-
-runner = CliRunner()
-
-
-def novum(*args: str, env: dict[str, str] | None = None) -> str:
-    result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from tests.helpers import DEMO, demo_lines, novum, runner, write_lines
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from novum.cli.app import app
 from novum.errors import QuerySyntaxError
-from tests.helpers import DEMO, demo_lines, write_lines
-
-runner = CliRunner()
-
-
-def novum(*args: str) -> str:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from tests.helpers import DEMO, demo_lines, novum, runner, write_lines
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from novum.claims import ClaimTextError, NoReferencesError
 from novum.cli.app import app
 from novum.errors import NotFoundError
 from tests.claims.conftest import CN_NEW, CN_OLD, EP, US
 from tests.conftest import fixture
-from tests.helpers import write_lines
-
-runner = CliRunner()
-
-
-def novum(*args: str) -> str:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from tests.helpers import novum, runner, write_lines
 
 
 @pytest.fixture(scope="module")
