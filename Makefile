@@ -6,9 +6,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup sysdeps demo serve test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) sysdeps
+
+# System packages from Debian: Chromium and its driver for the browser tests, CJK fonts so Chinese labels render in
+# charts, PDFs and screenshots. Installed only when missing, and only where we are root (CI and the dev machines).
+SYSDEPS := chromium chromium-driver fonts-noto-cjk
+sysdeps:
+	@if ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSDEPS) >/dev/null; \
+		else \
+			echo "missing system packages; run: sudo apt-get install $(SYSDEPS)"; exit 1; \
+		fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +33,10 @@ demo: setup
 	$(BIN)/novum stats --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "encrypted file access control by application" --before 2013-06-01 --limit 5 --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "Buchholz relay between transformer tank and conservator" --limit 3 --data-dir $(DEMO_DATA)
+
+serve: setup
+	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
+	$(BIN)/novum serve --data-dir $(DEMO_DATA) --no-auth
 
 test: setup
 	$(BIN)/pytest -q

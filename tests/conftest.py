@@ -16,6 +16,8 @@ def shared(relative: str) -> Path:
     """Path of a file under ../shared/data, skipping the test with a clear message when it is not there."""
     path = SHARED_DATA / relative
     if not path.exists():
+        if os.environ.get("NOVUM_REQUIRE_SHARED"):  # CI: missing shared data is a failure, not a skip
+            pytest.fail(f"shared data not found: {path} (NOVUM_REQUIRE_SHARED is set)")
         pytest.skip(f"shared data not found: {path} (tests that read ../shared/data need it beside the repo)")
     return path
 

@@ -98,4 +98,10 @@ MIGRATIONS: list[str] = [
         cpc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.cpc')), ''),
         ipc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.ipc')), '');
     """,
+    # 5: the application platform (novum serve): API tokens (hashed), background jobs, saved searches, charts.
+    "-- reserved for the API platform (issue 9)",
+    # 6: watches, the alert ledger, per-watch watermarks and deliveries (issue 11).
+    "-- reserved for watches (issue 11)",
+    # 7: the needs register and open-licence offers (issue 12).
+    "-- reserved for technology transfer (issue 12)",
 ]
