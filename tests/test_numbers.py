@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from novum.normalize.numbers import NumberFormatError, canonical_number, parse_number, split_document_id
+from novum.normalize.numbers import NumberFormatError, canonical_number, parse_number, split_document_id, stored_forms
+from tests.conftest import shared
 
 
 @pytest.mark.parametrize(
@@ -40,6 +43,75 @@ from novum.normalize.numbers import NumberFormatError, canonical_number, parse_n
 )
 def test_common_spellings(typed: str, canonical: str) -> None:
     assert canonical_number(typed) == canonical
+
+
+# Spellings public tools and exports use (DEPATISnet's padding, DOCDB series letters, Japanese era years, KIPRIS
+# numbers, PatFT reissues): 20 of these 28 failed or gave a second key before the normaliser knew the rules.
+CONVENTIONS = [
+    ("DE000004240017A1", "DE4240017A1"),  # DEPATISnet pads every serial to 12 digits
+    ("DE4240017A1", "DE4240017A1"),
+    ("GB000002345678A", "GB2345678A"),
+    ("CN000101234567A", "CN101234567A"),
+    ("JP002000056265A", "JP2000056265A"),
+    ("WO002001098623A1", "WO2001098623A1"),
+    ("AU002005201234A1", "AU2005201234A1"),
+    ("BRPI0507004A", "BRPI0507004A"),  # DOCDB series letters: BR "PI", MX "PA", TW "I"
+    ("BR PI 0507004 A", "BRPI0507004A"),
+    ("MXPA05006297A", "MXPA05006297A"),
+    ("MX PA 05 006297 A", "MXPA05006297A"),
+    ("TWI123456B", "TWI123456B"),
+    ("JPS602468B2", "JP1985002468B2"),  # Showa 60
+    ("JP S60-2468 B2", "JP1985002468B2"),
+    ("JPH07123456A", "JP1995123456A"),  # Heisei 7
+    ("JPR02123456A", "JP2020123456A"),  # Reiwa 2
+    ("JP1995123456A", "JP1995123456A"),
+    ("WO200198623A1", "WO2001098623A1"),  # four-digit year, serial padded to six
+    ("WO 2001/98623 A1", "WO2001098623A1"),
+    ("US43633E", "USRE43633E"),  # a reissue given as number + kind E
+    ("US 43,633 E1", "USRE43633E1"),
+    ("KR1020050012345A", "KR1020050012345A"),  # KIPRIS application-style publication number
+    ("KR 10-2005-0012345 A", "KR1020050012345A"),
+    ("KR20050012345A", "KR1020050012345A"),  # DOCDB drops the right type
+    ("KR20050012345U", "KR2020050012345U"),  # utility models are right type 20
+    ("KR100123456B1", "KR100123456B1"),  # registrations 10-xxxxxxx
+    ("KR 10-0123456 B1", "KR100123456B1"),
+    ("BR0013699A", "BR0013699A"),  # BR year 00: the leading zero is part of the number
+]
+
+
+@pytest.mark.parametrize(("typed", "canonical"), CONVENTIONS)
+def test_public_conventions(typed: str, canonical: str) -> None:
+    assert canonical_number(typed) == canonical
+
+
+def test_bare_series_numbers_take_the_default_country() -> None:
+    assert canonical_number("RE43633", default_country="US") == "USRE43633"
+    assert canonical_number("PP12345", default_country="US") == "USPP12345"
+    assert str(parse_number("RE43633")) == "RE43633"  # no country assumed: a reissue series, not Réunion
+    assert parse_number("RE43633").country is None
+
+
+def test_stored_forms_include_what_older_stores_kept() -> None:
+    parsed, forms = stored_forms("DE000004240017A1")
+    assert str(parsed) == "DE4240017A1" and forms == ["4240017", "000004240017"]
+    assert stored_forms("KR20050012345A")[1] == ["1020050012345", "20050012345"]
+
+
+def test_patsnap_family_lists_keep_their_keys() -> None:
+    """Every number in the PatSnap benchmark's number, family and citation lists parses and is already canonical,
+    except PatSnap's ``USR34586`` reissue spelling; before the DOCDB rules 58 of them (MX "PA", BR "PI", IT
+    province codes, TW "M", AU "PO") did not parse at all."""
+    folder = shared("bench/patsnap/patsnap-corpus")
+    tokens: set[str] = set()
+    for path in sorted(folder.glob("*.xml")):
+        text = path.read_text(encoding="utf-8")
+        for listing in re.findall(r'name="(?:Family Members|Patent Number|Cited Patents|Citing Patents)">\s*([^<]*)<',
+                                  text):  # fmt: skip
+            tokens.update(t.strip() for t in listing.split("|") if t.strip())
+    assert len(tokens) == 6472
+    changed = {t: canonical_number(t) for t in tokens if canonical_number(t) != t}
+    assert len(changed) == 11 and all(t.startswith("USR") and n == f"USRE{t[3:]}" for t, n in changed.items())
+    assert canonical_number("MXPA05005693A") == "MXPA05005693A" and "ITRM20050381A1" in tokens
 
 
 def test_parts() -> None:
@@ -77,6 +149,40 @@ def test_separators_do_not_matter(country: str, serial: int, kind: str) -> None:
     grouped = f"{country} {serial:,} {kind}".strip()
     assert canonical_number(grouped) == plain
     assert canonical_number(grouped.lower()) == plain
+
+
+us_ep = st.sampled_from(["US", "EP"])
+
+
+@given(us_ep, st.integers(min_value=1, max_value=99_999_999), kinds)
+def test_us_and_ep_keys_are_unchanged(country: str, serial: int, kind: str) -> None:
+    """The keys stores already hold for US and EP: US grants unpadded, EP padded to seven digits."""
+    number = canonical_number(f"{country}{serial}{kind}")
+    digits = str(serial)
+    if country == "EP":
+        assert number == f"EP{digits.zfill(7)}{kind}"
+    elif not (len(digits) in (10, 11) and digits[:2] in ("19", "20")):  # year-based applications keep their rule
+        assert number == f"US{digits}{kind}"
+
+
+eras = st.sampled_from([("S", 1925), ("H", 1988), ("R", 2018)])
+
+
+@given(eras, st.integers(min_value=1, max_value=64), st.integers(min_value=1, max_value=999_999))
+def test_japanese_era_years_are_western_years(era: tuple[str, int], year: int, serial: int) -> None:
+    letter, base = era
+    expected = f"JP{base + year}{serial:06d}A"
+    assert canonical_number(f"JP{letter}{year:02d}{serial}A") == expected
+    assert canonical_number(f"JP {letter}{year:02d}-{serial:06d} A") == expected
+    assert canonical_number(expected) == expected
+
+
+padded_offices = st.sampled_from(["DE", "GB", "CN", "FR", "JP", "AU", "CA"])
+
+
+@given(padded_offices, st.integers(min_value=1_000_000, max_value=9_999_999), kinds)
+def test_padding_never_makes_a_second_key(country: str, serial: int, kind: str) -> None:
+    assert canonical_number(f"{country}{serial:012d}{kind}") == canonical_number(f"{country}{serial}{kind}")
 
 
 @given(st.text(max_size=40))

@@ -68,3 +68,31 @@ def test_repaired_documents_are_stored_with_their_warning(tmp_path: Path) -> Non
         assert warning.startswith("recovered from malformed XML") and "maths" in warning
         assert [r["number"] for r in store.stats()["repaired"]] == ["US7057742B2"]
         assert store.raw("US7057742B2") == broken.read_bytes()  # the original bytes, defect included
+
+
+def test_resolve_finds_a_document_under_every_public_spelling(tmp_path: Path) -> None:
+    stored = ["DE4240017A1", "KR1020050012345A", "USRE43633E", "JP1985002468B2", "BRPI0507004A", "WO2001098623A1"]
+    ingest_paths(tmp_path / "d", write_lines(tmp_path / "r.jsonl", [record(n, n) for n in stored]))
+    spellings = {
+        "DE4240017A1": ["DE000004240017A1", "DE 4240017 A1", "de4240017"],
+        "KR1020050012345A": ["KR20050012345A", "KR 10-2005-0012345 A"],
+        "USRE43633E": ["RE43633", "US43633E", "US RE43,633 E", "USRE043633E"],
+        "JP1985002468B2": ["JPS602468B2", "JP S60-2468 B2"],
+        "BRPI0507004A": ["BR PI 0507004 A"],
+        "WO2001098623A1": ["WO200198623A1", "WO 2001/98623", "WO002001098623A1"],
+    }
+    with Store(tmp_path / "d") as store:
+        assert sorted(store.numbers()) == sorted(stored)  # one key per document, the canonical one
+        for number, forms in spellings.items():
+            for form in forms:
+                assert store.resolve(form) == number, form
+
+
+def test_resolve_finds_keys_stored_before_the_padding_rule(tmp_path: Path) -> None:
+    ingest_paths(tmp_path / "d", write_lines(tmp_path / "r.jsonl", [record("DE4240017A1", "padded")]))
+    with Store(tmp_path / "d") as store:  # what an older novum stored for DEPATISnet's spelling
+        store.db.execute("PRAGMA foreign_keys = OFF")  # the raw copy keeps the new key; only the lookup is tested
+        store.db.execute("UPDATE documents SET number = 'DE000004240017A1', doc_number = '000004240017'")
+        assert store.resolve("DE4240017A1") == "DE000004240017A1"
+        assert store.resolve("DE000004240017A1") == "DE000004240017A1"
+        assert store.resolve("DE 4240017") == "DE000004240017A1"

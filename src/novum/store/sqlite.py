@@ -19,7 +19,7 @@ from typing import Any
 
 from novum.errors import NotFoundError, StoreError
 from novum.model import Patent
-from novum.normalize.numbers import NumberFormatError, parse_number
+from novum.normalize.numbers import NumberFormatError, stored_forms
 from novum.store.migrations import MIGRATIONS
 
 DB_NAME = "novum.db"
@@ -234,7 +234,7 @@ class Store:
     def resolve(self, text: str) -> str:
         """The stored canonical number for any common spelling; ``NotFoundError`` when there is no such document."""
         try:
-            parsed = parse_number(text)
+            parsed, forms = stored_forms(text)  # canonical first, then spellings older stores keep
         except NumberFormatError as exc:
             raise NotFoundError(str(exc)) from exc
         candidates: list[sqlite3.Row] = []
@@ -242,10 +242,18 @@ class Store:
             row = self.db.execute("SELECT number FROM documents WHERE number = ?", (str(parsed),)).fetchone()
             if row:
                 return str(row["number"])
-            candidates = self.db.execute(
-                "SELECT number FROM documents WHERE country = ? AND doc_number = ? ORDER BY number",
-                (parsed.country, parsed.number),
-            ).fetchall()
+            for form in forms:
+                candidates = self.db.execute(
+                    "SELECT number FROM documents WHERE country = ? AND doc_number = ? ORDER BY number",
+                    (parsed.country, form),
+                ).fetchall()
+                if candidates:
+                    break
+            if not candidates:  # a padded serial stored before padding was dropped (DE000004240017)
+                candidates = self.db.execute(
+                    "SELECT number FROM documents WHERE country = ? AND ltrim(doc_number, '0') = ? ORDER BY number",
+                    (parsed.country, parsed.number.lstrip("0")),
+                ).fetchall()
             if parsed.kind:
                 candidates = [r for r in candidates if r["number"].endswith(parsed.kind)] or candidates
         else:
