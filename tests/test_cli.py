@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from novum.cli.app import app
+from novum.index.lexical import IndexNeedsRebuildError
 from novum.store.sqlite import Store
 from tests.helpers import DEMO, demo_lines, novum, runner, write_lines
 
@@ -122,18 +123,21 @@ def test_formats_lists_every_reader() -> None:
     assert "jsonl" in out and "csv" in out
 
 
-def test_a_lost_or_outdated_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+def test_a_lost_or_outdated_index_is_reported_by_search_and_rebuilt_by_reindex(tmp_path: Path) -> None:
     import shutil
 
-    novum(
-        "ingest",
-        str(write_lines(tmp_path / "s.jsonl", demo_lines(30))),
-        "--no-embed",
-        "--data-dir",
-        str(tmp_path / "d"),
-    )
-    before = novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d"))
-    shutil.rmtree(tmp_path / "d" / "lexical")
-    assert novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d")) == before
-    (tmp_path / "d" / "lexical" / "novum-schema-version").write_text("0")  # as if written by an older novum
-    assert novum("search", "network", "-f", "json", "--data-dir", str(tmp_path / "d")) == before
+    data = tmp_path / "d"
+    novum("ingest", str(write_lines(tmp_path / "s.jsonl", demo_lines(30))), "--no-embed", "--data-dir", str(data))
+    before = novum("search", "network", "-f", "json", "--data-dir", str(data))
+    shutil.rmtree(data / "lexical")
+    lost = runner.invoke(app, ["search", "network", "--data-dir", str(data)])
+    assert isinstance(lost.exception, IndexNeedsRebuildError) and "run `novum reindex`" in str(lost.exception)
+    assert not (data / "lexical").exists()  # a search never rebuilds: it names the command that does
+    novum("reindex", "--data-dir", str(data))
+    assert novum("search", "network", "-f", "json", "--data-dir", str(data)) == before
+    (data / "lexical" / "novum-schema-version").write_text("0")  # as if written by an older novum
+    old = runner.invoke(app, ["search", "network", "--data-dir", str(data)])
+    assert isinstance(old.exception, IndexNeedsRebuildError) and "older layout (v0" in str(old.exception)
+    assert (data / "lexical" / "novum-schema-version").read_text() == "0"
+    novum("reindex", "--data-dir", str(data))
+    assert novum("search", "network", "-f", "json", "--data-dir", str(data)) == before

@@ -77,8 +77,8 @@ def corpus_snapshot(store: Store) -> dict[str, Any]:
     """Document count and a SHA-256 over every (number, content hash) pair: equal snapshots, equal corpus."""
     digest = hashlib.sha256()
     count = 0
-    for row in store.db.execute("SELECT number, content_hash FROM documents ORDER BY number"):
-        digest.update(f"{row['number']}:{row['content_hash']}\n".encode())
+    for number, content in store.content_hashes():
+        digest.update(f"{number}:{content}\n".encode())
         count += 1
     return {"documents": count, "hash": digest.hexdigest()[:16]}
 

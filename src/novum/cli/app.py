@@ -19,7 +19,7 @@ from novum.cli.show import print_hits, render_patent
 from novum.errors import NovumError
 from novum.index.dense import DenseIndex
 from novum.index.embed import EMBEDDERS
-from novum.index.lexical import Filters, LexicalIndex, open_index
+from novum.index.lexical import Filters, LexicalIndex, open_index, open_index_for_reading
 from novum.ingest import pipeline
 from novum.ingest.embedding import (
     EmbeddingWorker,
@@ -28,6 +28,7 @@ from novum.ingest.embedding import (
     embedded_models,
     existing_dense,
     open_dense,
+    rebuild_dense,
     set_models,
 )
 from novum.ingest.formats.records import CSV_COLUMNS, flat_row
@@ -36,6 +37,7 @@ from novum.model import Patent
 from novum.search.prior_art import MODES, Hit, SearchRequest, search
 from novum.search.query import History, render_history
 from novum.search.structured import is_structured, structured_search
+from novum.store.lock import writer_lock
 from novum.store.sqlite import Store
 
 app = typer.Typer(
@@ -73,12 +75,12 @@ def _iso(value: str | None, option: str) -> str | None:
 
 
 def ready_index(store: Store) -> LexicalIndex:
-    """The index, brought up to date first if documents are waiting (after an upgrade or an interrupted run)."""
-    index = open_index(store)
+    """The index opened read-only for a search: a read never writes, so documents an interrupted run left
+    unindexed are reported with the command that adds them, not indexed here."""
+    index = open_index_for_reading(store)
     pending = store.pending_count()
     if pending:
-        errors.print(f"indexing {pending:,} documents first…")
-        pipeline.sync_index(store, index)
+        errors.print(f"{pending:,} documents are not in the search index yet; `novum reindex` adds them")
     return index
 
 
@@ -100,7 +102,7 @@ def ingest(
     folder = data_dir(data)
     if model:
         set_models(folder, model)
-    with Store(folder) as store:
+    with writer_lock(folder, "ingest"), Store(folder) as store:
         index = open_index(store)
         columns = (
             SpinnerColumn(),
@@ -291,12 +293,21 @@ def similar(
 def embed(
     data: DataDir = None,
     model: Annotated[list[str] | None, typer.Option(help=f"Add embedding model(s): {', '.join(EMBEDDERS)}.")] = None,
+    rebuild: Annotated[
+        list[str] | None,
+        typer.Option(help="Drop this model's vectors and embed everything again (after its weights changed)."),
+    ] = None,
 ) -> None:
     """Embed documents not embedded yet (after ingest --no-embed, an interrupted run, or a newly added model)."""
     folder = data_dir(data)
-    if model:
-        set_models(folder, list(dict.fromkeys([*configured_models(folder), *model])))
-    with Store(folder) as store, Progress(
+    if model or rebuild:
+        set_models(folder, list(dict.fromkeys([*configured_models(folder), *(model or []), *(rebuild or [])])))
+    if rebuild:
+        with Store(folder) as store, writer_lock(folder, "embed --rebuild"):
+            for name in rebuild:
+                rebuild_dense(store, name)
+                errors.print(f"dropped the {name} vectors; embedding every document again")
+    with Store(folder) as store, writer_lock(folder, "embed"), Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
         TextColumn("{task.completed:,}/{task.total:,} docs"), TimeElapsedColumn(),
         console=errors, disable=not errors.is_terminal,
@@ -424,7 +435,7 @@ def export(
 @app.command()
 def reindex(data: DataDir = None) -> None:
     """Rebuild the search index from the store (after an upgrade, or if the index was lost)."""
-    with Store(data_dir(data)) as store:
+    with writer_lock(data_dir(data), "reindex"), Store(data_dir(data)) as store:
         index = LexicalIndex(store.data_dir)
         index.reset()
         store.mark_all_unindexed()

@@ -85,8 +85,7 @@ def ingest_corpus(data_dir: Path, paths: list[Path], embed: bool = False) -> tup
 
 def source_numbers(store: Store) -> dict[str, str]:
     """Source file stem -> stored number: benchmark judgements name documents by their file names."""
-    rows = store.db.execute("SELECT number, source FROM documents").fetchall()
-    return {Path(row["source"]).name.split(".")[0]: str(row["number"]) for row in rows}
+    return {Path(source or "").name.split(".")[0]: number for number, source in store.document_sources()}
 
 
 def to_store_number(store: Store, by_source: dict[str, str], doc_id: str) -> str:

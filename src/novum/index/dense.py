@@ -12,17 +12,20 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 import numpy.typing as npt
 
+from novum.errors import NovumError
 from novum.index.doctable import DocTable, Mask
 from novum.index.embed import Embedder, Vectors
 from novum.index.lexical import Filters
 from novum.index.passages import DEFAULT_POLICY, Passage, PassagePolicy, passages
 from novum.model import Patent
+from novum.store.passages import PassageTable
 from novum.store.sqlite import Store, content_hash
 
 HNSW_M = 32
@@ -40,22 +43,79 @@ class DenseHit:
     passage_id: int
 
 
-class DenseIndex:
-    """Vectors of one model for every embedded passage of the store's documents."""
+class ModelMismatchError(NovumError):
+    """The vectors on disk were made by another model version or passage policy than the installed one."""
 
-    def __init__(self, store: Store, embedder: Embedder, policy: PassagePolicy = DEFAULT_POLICY) -> None:
+
+def model_dir(data_dir: Path, model: str) -> Path:
+    return Path(data_dir) / "dense" / model
+
+
+def expected_meta(embedder: Embedder, policy: PassagePolicy) -> dict[str, Any]:
+    """What a model's ``meta.json`` says: everything that determines its vectors."""
+    return {
+        "model": embedder.name,
+        "version": embedder.version,
+        "identity": dict(embedder.identity),
+        "dim": embedder.dim,
+        "policy": repr(policy),
+    }
+
+
+def meta_differences(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """How recorded vectors differ from what the installed model would make; empty when they are compatible.
+
+    A ``meta.json`` from before identities were recorded (no ``identity``) is compatible when its version string,
+    dimension and passage policy match; the next write records the full identity.
+    """
+    keys = ("dim", "policy") if "identity" in found else ("version", "dim", "policy")
+    out = [
+        f"{key} {found.get(key)!r} (installed: {expected[key]!r})" for key in keys if found.get(key) != expected[key]
+    ]
+    if "identity" in found:
+        have, want = found["identity"], expected["identity"]
+        out += [
+            f"{k} {have.get(k)!r} (installed: {want.get(k)!r})"
+            for k in sorted({*have, *want})
+            if have.get(k) != want.get(k)
+        ]
+    return out
+
+
+def drop_vectors(store: Store, model: str) -> None:
+    """Delete a model's vectors, graph and passage rows: the explicit write behind ``novum embed --rebuild``."""
+    folder = model_dir(store.data_dir, model)
+    for name in ("vectors.f32", "hnsw.faiss", "meta.json"):
+        (folder / name).unlink(missing_ok=True)
+    PassageTable(store, model).drop()
+
+
+class DenseIndex:
+    """Vectors of one model for every embedded passage of the store's documents.
+
+    ``read_only`` is for searching: nothing on disk or in the store changes. Vectors made by another model identity
+    raise ``ModelMismatchError`` naming ``novum embed --rebuild MODEL`` (reading and writing alike: only that
+    command drops vectors); rows an interrupted write left half-done are ignored rather than repaired.
+    """
+
+    def __init__(
+        self, store: Store, embedder: Embedder, policy: PassagePolicy = DEFAULT_POLICY, *, read_only: bool = False
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.model = embedder.name
         self.policy = policy
         self.dim = embedder.dim
-        self.path = store.data_dir / "dense" / self.model
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        self.table = PassageTable(store, self.model)
+        self.path = model_dir(store.data_dir, self.model)
+        if not read_only:
+            self.path.mkdir(parents=True, exist_ok=True)
         self.vector_file = self.path / "vectors.f32"
         self.graph_file = self.path / "hnsw.faiss"
         self._check_meta()
-        self._recover()
-        self._load_passages()
+        usable = self._recover()
+        self._load_passages(usable)
         self.graph = self._load_graph()
         self._docs: DocTable | None = None
         self._passage_doc = np.zeros(0, dtype=np.int64)
@@ -63,47 +123,44 @@ class DenseIndex:
     # --- persistence --------------------------------------------------------------------------------------------
     def _check_meta(self) -> None:
         meta_file = self.path / "meta.json"
-        meta = {"model": self.model, "version": self.embedder.version, "dim": self.dim, "policy": repr(self.policy)}
-        if meta_file.exists() and json.loads(meta_file.read_text()) != meta:
-            self._drop()  # another model version or passage policy: its vectors cannot be mixed with ours
-        meta_file.write_text(json.dumps(meta, indent=2))
+        expected = expected_meta(self.embedder, self.policy)
+        found = json.loads(meta_file.read_text()) if meta_file.exists() else None
+        if found is None and self.vector_file.exists():
+            found = {"model": self.model, "version": "unrecorded", "dim": None, "policy": None}
+        if found is not None:
+            differences = meta_differences(found, expected)
+            if differences:
+                raise ModelMismatchError(
+                    f"the {self.model} vectors in {self.path} were made by another model version or passage policy:"
+                    f" {'; '.join(differences)}. Searching them with the installed model would give wrong results and"
+                    f" adding to them would mix the two; run `novum embed --rebuild {self.model}` to drop and"
+                    " rebuild them"
+                )
+        if not self.read_only and found != expected:
+            _write_atomically(meta_file, json.dumps(expected, indent=2).encode())
 
-    def _drop(self) -> None:
-        for file in (self.vector_file, self.graph_file):
-            file.unlink(missing_ok=True)
-        with self.store.transaction():
-            self.store.db.execute("DELETE FROM passages WHERE model = ?", (self.model,))
-            self.store.db.execute("DELETE FROM embedded WHERE model = ?", (self.model,))
-
-    def _recover(self) -> None:
-        """Make the vector file and the passages table agree after a crash between the two writes."""
+    def _recover(self) -> int:
+        """How many passage rows have both a committed row and a vector. A writer first makes the vector file and
+        the passages table agree after a crash between the two writes; a reader ignores the difference."""
         rows = self._vector_rows()
-        committed = self.store.db.execute(
-            "SELECT coalesce(max(id) + 1, 0) FROM passages WHERE model = ?", (self.model,)
-        ).fetchone()[0]
+        committed = self.table.next_id()
+        if self.read_only or rows == committed:
+            return min(rows, committed)
         if rows > committed:  # vectors written, rows never committed: forget the vectors
             with open(self.vector_file, "r+b") as handle:
                 handle.truncate(committed * self.dim * 4)
-        elif rows < committed:  # cannot happen unless the file was damaged: drop what has no vector
-            with self.store.transaction():
-                lost = self.store.db.execute(
-                    "SELECT DISTINCT number FROM passages WHERE model = ? AND id >= ?", (self.model, rows)
-                ).fetchall()
-                self.store.db.executemany(
-                    "DELETE FROM embedded WHERE model = ? AND number = ?", [(self.model, r[0]) for r in lost]
-                )
-                self.store.db.execute("DELETE FROM passages WHERE model = ? AND id >= ?", (self.model, rows))
+        else:  # cannot happen unless the file was damaged: drop what has no vector, so it is embedded again
+            self.table.forget_from(rows)
+        return min(rows, committed)
 
     def _vector_rows(self) -> int:
         return self.vector_file.stat().st_size // (self.dim * 4) if self.vector_file.exists() else 0
 
-    def _load_passages(self) -> None:
-        rows = self.store.db.execute(
-            "SELECT id, number, location, deleted FROM passages WHERE model = ? ORDER BY id", (self.model,)
-        ).fetchall()
-        self.passage_number: list[str] = [r[1] for r in rows]
-        self.passage_location: list[str] = [r[2] for r in rows]
-        self.deleted = np.array([bool(r[3]) for r in rows], dtype=bool)
+    def _load_passages(self, usable: int) -> None:
+        rows = self.table.rows(below=usable)
+        self.passage_number: list[str] = [r.number for r in rows]
+        self.passage_location: list[str] = [r.location for r in rows]
+        self.deleted = np.array([r.deleted for r in rows], dtype=bool)
 
     def _load_graph(self) -> Any:  # faiss.IndexHNSWFlat; faiss ships no type hints
         graph: Any = faiss.read_index(str(self.graph_file)) if self.graph_file.exists() else None
@@ -113,9 +170,16 @@ class DenseIndex:
         missing = len(self.passage_number) - graph.ntotal
         if missing > 0:
             graph.add(np.ascontiguousarray(self.vectors()[graph.ntotal :]))
-            faiss.write_index(graph, str(self.graph_file))
+            if not self.read_only:  # a reader catches up in memory; the next write saves the graph
+                self._write_graph(graph)
         graph.hnsw.efSearch = HNSW_EF_SEARCH
         return graph
+
+    def _write_graph(self, graph: Any) -> None:
+        """Write the graph beside its final name and rename it, so a reader never loads half a file."""
+        partial = self.graph_file.with_name(f".{self.graph_file.name}.{os.getpid()}.tmp")
+        faiss.write_index(graph, str(partial))
+        os.replace(partial, self.graph_file)
 
     def vectors(self) -> npt.NDArray[np.float32]:
         rows = len(self.passage_number)
@@ -126,22 +190,10 @@ class DenseIndex:
     # --- writing ------------------------------------------------------------------------------------------------
     def pending(self, limit: int = 64, after: str = "") -> list[Patent]:
         """Documents whose current version this model has not embedded, in number order after ``after``."""
-        rows = self.store.db.execute(
-            "SELECT d.number, d.record FROM documents d LEFT JOIN embedded e ON e.model = ? AND e.number = d.number"
-            " WHERE d.number > ? AND (e.content_hash IS NULL OR e.content_hash != d.content_hash)"
-            " ORDER BY d.number LIMIT ?",
-            (self.model, after, limit),
-        ).fetchall()
-        return [Patent.from_dict(json.loads(r[1])) for r in rows]
+        return self.table.pending(limit, after)
 
     def pending_count(self) -> int:
-        return int(
-            self.store.db.execute(
-                "SELECT count(*) FROM documents d LEFT JOIN embedded e ON e.model = ? AND e.number = d.number"
-                " WHERE e.content_hash IS NULL OR e.content_hash != d.content_hash",
-                (self.model,),
-            ).fetchone()[0]
-        )
+        return self.table.pending_count()
 
     def add(self, patents: list[Patent]) -> int:
         """Embed and store the passages of these documents; returns the number of passages written.
@@ -149,6 +201,7 @@ class DenseIndex:
         Vectors are appended and flushed to disk before the rows that name them are committed, so a crash leaves
         at worst unreferenced vectors, which ``_recover`` trims.
         """
+        self._writable()
         items: list[Passage] = [p for patent in patents for p in passages(patent, self.policy)]
         vectors = self.embedder.embed_passages([p.text for p in items]) if items else np.zeros((0, self.dim))
         start = len(self.passage_number)
@@ -156,20 +209,11 @@ class DenseIndex:
             handle.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
             handle.flush()
             os.fsync(handle.fileno())
-        numbers = [p.number for p in patents]
-        with self.store.transaction():
-            old = self._passage_ids(numbers)
-            self.store.db.executemany(
-                "UPDATE passages SET deleted = 1 WHERE model = ? AND id = ?", [(self.model, i) for i in old]
-            )
-            self.store.db.executemany(
-                "INSERT INTO passages (model, id, number, location) VALUES (?, ?, ?, ?)",
-                [(self.model, start + i, p.number, p.location) for i, p in enumerate(items)],
-            )
-            self.store.db.executemany(
-                "INSERT OR REPLACE INTO embedded (model, number, content_hash) VALUES (?, ?, ?)",
-                [(self.model, patent.number, content_hash(patent.to_dict())) for patent in patents],
-            )
+        old = self.table.record(
+            start,
+            [(p.number, p.location) for p in items],
+            [(patent.number, content_hash(patent.to_dict())) for patent in patents],
+        )
         if old:
             self.deleted[old] = True
         self.passage_number.extend(p.number for p in items)
@@ -182,11 +226,12 @@ class DenseIndex:
 
     def save(self) -> None:
         """Write the HNSW graph so the next start does not rebuild it from the vector file."""
-        faiss.write_index(self.graph, str(self.graph_file))
+        self._writable()
+        self._write_graph(self.graph)
 
-    def _passage_ids(self, numbers: list[str]) -> list[int]:
-        sql = "SELECT id FROM passages WHERE model = ? AND deleted = 0 AND number IN ({marks})"
-        return [row[0] for row in self.store.select_in(sql, numbers, self.model)]
+    def _writable(self) -> None:
+        if self.read_only:
+            raise RuntimeError(f"the {self.model} dense index was opened read-only (for searching)")
 
     # --- searching ----------------------------------------------------------------------------------------------
     @property
@@ -256,3 +301,9 @@ class DenseIndex:
             if number not in best:
                 best[number] = DenseHit(number, float(score), self.passage_location[pid], int(pid))
         return sorted(best.values(), key=lambda h: -h.score)[:limit]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)

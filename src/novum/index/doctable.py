@@ -26,10 +26,7 @@ class DocTable:
     """Ordinal ↔ number, plus dates, office, kind and classes of every document, loaded from the store."""
 
     def __init__(self, store: Store) -> None:
-        rows = store.db.execute(
-            "SELECT number, effective_date, publication_date, country, coalesce(kind, ''), cpc, ipc, family_key"
-            " FROM documents ORDER BY number"
-        ).fetchall()
+        rows = store.filter_rows()
         self.numbers: list[str] = [r[0] for r in rows]
         self.ordinal: dict[str, int] = {n: i for i, n in enumerate(self.numbers)}
         self.family: list[str] = [r[7] for r in rows]

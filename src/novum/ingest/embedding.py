@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from novum.index.dense import DenseIndex
+from novum.index.dense import DenseIndex, drop_vectors
 from novum.index.embed import EMBEDDERS, load_embedder
 from novum.index.passages import DEFAULT_POLICY, PassagePolicy
 from novum.store.sqlite import Store
@@ -50,10 +50,22 @@ def set_models(data_dir: Path, models: list[str]) -> None:
 POLICIES = {"e5-small-multilingual": PassagePolicy(max_paragraphs=0)}
 
 
-def open_dense(store: Store, models: list[str] | None = None) -> list[DenseIndex]:
+def open_dense(store: Store, models: list[str] | None = None, *, read_only: bool = False) -> list[DenseIndex]:
     """A dense index for each named model (default: the data directory's configured models)."""
     names = models or configured_models(store.data_dir)
-    return [DenseIndex(store, load_embedder(name), POLICIES.get(name, DEFAULT_POLICY)) for name in names]
+    return [
+        DenseIndex(store, load_embedder(name), POLICIES.get(name, DEFAULT_POLICY), read_only=read_only)
+        for name in names
+    ]
+
+
+def rebuild_dense(store: Store, model: str) -> DenseIndex:
+    """Drop a model's vectors and open it empty, to be embedded again: the one write that deletes vectors, run
+    only by ``novum embed --rebuild`` after a model's identity changed."""
+    if model not in EMBEDDERS:
+        raise ValueError(f"unknown embedding model {model}; choose from {', '.join(EMBEDDERS)}")
+    drop_vectors(store, model)
+    return DenseIndex(store, load_embedder(model), POLICIES.get(model, DEFAULT_POLICY))
 
 
 def embedded_models(store: Store) -> list[str]:
@@ -62,9 +74,9 @@ def embedded_models(store: Store) -> list[str]:
 
 
 def existing_dense(store: Store) -> list[DenseIndex]:
-    """Dense indexes that already hold vectors, for searching; none when nothing was embedded yet."""
+    """Dense indexes that already hold vectors, opened read-only for searching; none when nothing was embedded."""
     names = embedded_models(store)
-    return open_dense(store, names) if names else []
+    return open_dense(store, names, read_only=True) if names else []
 
 
 def embed_pending(

@@ -302,6 +302,32 @@ class Store:
         rows = self.db.execute("SELECT number FROM documents WHERE family_key = ? ORDER BY number", (key,))
         return [r["number"] for r in rows]
 
+    def content_hashes(self) -> Iterator[tuple[str, str]]:
+        """``(number, content hash)`` of every document in number order: a corpus snapshot without the records."""
+        for row in self.db.execute("SELECT number, content_hash FROM documents ORDER BY number"):
+            yield str(row["number"]), str(row["content_hash"])
+
+    def document_sources(self) -> list[tuple[str, str | None]]:
+        """``(number, source file)`` of every document (benchmarks name documents by their files)."""
+        return [(str(r["number"]), r["source"]) for r in self.db.execute("SELECT number, source FROM documents")]
+
+    def filter_rows(self) -> list[tuple[str, str | None, str | None, str, str, str, str, str]]:
+        """Per document in number order: number, effective date, publication date, country, kind ('' if none),
+        CPC and IPC (space-separated) and family key: what filter masks are computed from."""
+        rows = self.db.execute(
+            "SELECT number, effective_date, publication_date, country, coalesce(kind, ''), cpc, ipc, family_key"
+            " FROM documents ORDER BY number"
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+
+    def numbers(self) -> set[str]:
+        """Every stored publication number."""
+        return {str(r[0]) for r in self.db.execute("SELECT number FROM documents")}
+
+    def indexed_numbers(self) -> set[str]:
+        """Numbers flagged as written to the lexical index."""
+        return {str(r[0]) for r in self.db.execute("SELECT number FROM documents WHERE indexed = 1")}
+
     def iter_patents(self, batch: int = 1000) -> Iterator[Patent]:
         """Every stored record in number order, streamed in batches so memory stays flat."""
         return self._iter_records("", batch)

@@ -18,6 +18,7 @@ from novum.search.query.ast import SetRef, walk
 from novum.search.query.compile import QueryTooExpensiveError
 from novum.search.query.lexer import QueryParseError
 from novum.search.query.parser import DefaultOperator, parse
+from novum.store.search_history import SearchHistoryTable
 from novum.store.sqlite import Store
 
 MAX_SET_SIZE = 100_000
@@ -56,19 +57,13 @@ class History:
     def __init__(self, store: Store, workspace: str = "default") -> None:
         self.store = store
         self.workspace = workspace
+        self.table = SearchHistoryTable(store)
 
     def entries(self) -> list[HistoryEntry]:
-        rows = self.store.db.execute(
-            "SELECT label, query, hits, numbers, created_at FROM search_history WHERE workspace = ? ORDER BY id",
-            (self.workspace,),
-        ).fetchall()
-        return [_entry(row) for row in rows]
+        return [_entry(row) for row in self.table.rows(self.workspace)]
 
     def get(self, label: str) -> HistoryEntry | None:
-        row = self.store.db.execute(
-            "SELECT label, query, hits, numbers, created_at FROM search_history WHERE workspace = ? AND label = ?",
-            (self.workspace, label.upper()),
-        ).fetchone()
+        row = self.table.row(self.workspace, label.upper())
         return _entry(row) if row else None
 
     def next_label(self) -> str:
@@ -99,16 +94,11 @@ class History:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         kept = numbers[:MAX_SET_SIZE]
         total = len(numbers) if hits is None else hits
-        with self.store.transaction():
-            self.store.db.execute(
-                "INSERT INTO search_history (workspace, label, query, hits, numbers, created_at) VALUES (?,?,?,?,?,?)",
-                (self.workspace, label, query, total, json.dumps(kept), now),
-            )
+        self.table.insert(self.workspace, label, query, total, json.dumps(kept), now)
         return HistoryEntry(label, query, total, tuple(kept), now)
 
     def clear(self) -> None:
-        with self.store.transaction():
-            self.store.db.execute("DELETE FROM search_history WHERE workspace = ?", (self.workspace,))
+        self.table.clear(self.workspace)
 
 
 def _entry(row: sqlite3.Row) -> HistoryEntry:
