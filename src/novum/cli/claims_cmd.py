@@ -12,20 +12,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from novum.claims import ClaimTextError, NoReferencesError
-from novum.claims.chart import DEFAULT_THRESHOLD, ClaimChart, ClaimSource, chart_claim, source_from_patent
-from novum.claims.chart import source_from_text as _source_from_text
+from novum.claims import ClaimTextError
+from novum.claims.chart import DEFAULT_THRESHOLD, ClaimChart
+from novum.claims.charting import ChartSpec, make_chart
 from novum.claims.export import BINARY, FORMATS, write_report
 from novum.claims.export.data import CSV_COLUMNS, csv_rows
-from novum.claims.passages import passages
-from novum.claims.report import NoveltyReport, Strategy, build_report, find_references
-from novum.claims.scoring import HybridScorer, LexicalScorer, PassageScorer, SemanticScorer
+from novum.claims.report import NoveltyReport
 from novum.claims.segment import Element, SegmentedClaim
 from novum.claims.tree import ClaimNode, build_tree, claim_language, claim_set, parse_claims_text, segment_all
 from novum.cli.app import DataDir, _iso, app, data_dir, ready_index
 from novum.cli.output import console, emit_json, errors
-from novum.index.lexical import Filters
-from novum.model import Claim, Patent
+from novum.model import Claim
 from novum.store.sqlite import Store
 
 TextOpt = Annotated[str | None, typer.Option("--text", help="Claim text to use instead of a stored publication.")]
@@ -135,44 +132,15 @@ def chart(
     numbers = [n.strip() for item in [*(against or []), *positional] for n in item.split(",") if n.strip()]
     if not numbers and top is None:
         raise typer.BadParameter("give references with --against REF … or ask for --top N", param_hint="--against")
+    spec = ChartSpec(
+        number=claim_number, text=pasted, claim=claim, references=numbers, top=top, before=_iso(before, "--before"),
+        semantic=semantic, threshold=threshold, passages_per_element=passages_per_element,
+        text_label="--file" if file else "--text",
+    )  # fmt: skip
     with Store(data_dir(data)) as store:
-        if pasted is not None:
-            claim_source = _source_from_text(pasted, claim, label="--file" if file else "--text")
-        else:
-            assert claim_number is not None
-            claim_source = source_from_patent(store.get(claim_number), claim)
-        references = [store.get(n) for n in dict.fromkeys(numbers)]
-        strategy, scores = Strategy(), dict[str, float]()
-        if top:
-            index = ready_index(store)
-            found, found_scores, strategy = find_references(
-                store, index, claim_source, top, Filters(before=_iso(before, "--before"))
-            )
-            scores = {p.number: score for p, score in zip(found, found_scores, strict=True)}
-            have = {r.number for r in references}
-            references += [p for p in found if p.number not in have]
-            if not found:
-                errors.print("the prior-art search found no references before the cut-off")
-        elif before:
-            strategy.cutoff = _iso(before, "--before")
-        if not references:
-            cutoff = strategy.cutoff or "no cut-off"
-            raise NoReferencesError(f"the prior-art search found no references ({cutoff}); try --before or --against")
-        scorer, models = _scorer(references, claim_source, semantic)
-        result = chart_claim(claim_source, references, scorer, passages_per_element, threshold)
-        report = build_report(claim_source, result, strategy, store, scores, models)
+        index = ready_index(store) if top else None
+        report = make_chart(store, index, spec)  # type: ignore[arg-type]
     _emit(report, fmt, output)
-
-
-def _scorer(references: list[Patent], source: ClaimSource, semantic: bool) -> tuple[PassageScorer, dict[str, str]]:
-    lexical = LexicalScorer().fit(p for ref in references for p in passages(ref, source.lang))
-    if not semantic:
-        return lexical, {}
-    from novum.index.embed import load_embedder
-
-    name = "e5-small-multilingual" if source.lang.startswith("zh") else "bge-small-en"
-    embedder = load_embedder(name)
-    return HybridScorer(lexical, SemanticScorer(embedder)), {"embedder": f"{embedder.name} ({embedder.version})"}
 
 
 def _emit(report: NoveltyReport, fmt: str, output: Path | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from novum.analytics.sei import codes as sei_codes
 from novum.index.dense import DenseIndex
 from novum.index.embed import load_reranker
 from novum.index.lexical import Filters, LexicalIndex
@@ -32,6 +33,7 @@ class SearchRequest:
     mode: str = "lexical"
     rerank: bool = False
     query_is_document: bool = False  # a whole patent's text (``novum similar``), embedded as a passage
+    offset: int = 0  # hits to skip (paging); the order does not depend on it
 
 
 @dataclass(slots=True)
@@ -58,6 +60,7 @@ class Hit:
             "priority_date": p.earliest_priority(),
             "cpc": p.cpc,
             "ipc": p.ipc,
+            "sei": sei_codes(p.ipc, p.cpc),
             "applicants": list(dict.fromkeys(party.name for party in (*p.applicants, *p.assignees))),
             "score": round(self.score, 4),
             "snippet": self.snippet,
@@ -70,56 +73,108 @@ def search(
     store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex] | None = None
 ) -> list[Hit]:
     """Run one search. ``dense`` are the semantic indexes to use (required for the semantic and hybrid modes)."""
+    return search_page(store, index, request, dense).hits
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """One page of hits and the size of the whole result: documents the lexical query matched (for free text,
+    every document sharing a word with the query), or every document the filters allow in semantic mode."""
+
+    hits: list[Hit]
+    total: int
+    more: bool  # whether a page after this one has hits
+
+
+def search_page(
+    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex] | None = None
+) -> SearchResult:
+    """One page (``request.offset``, ``request.limit``) of a search, in an order that does not depend on the page.
+
+    The order is fixed by the page size alone: the fused head of ``depth`` candidates per ranker, then the rest of
+    the lexical matches in BM25 order. So walking pages with the same page size visits every lexical match once,
+    with no cap on the offset.
+    """
     if request.mode not in MODES:
         raise ValueError(f"unknown search mode {request.mode!r}; choose one of {', '.join(MODES)}")
     dense = dense or []
     if request.mode != "lexical" and not dense:
         raise ValueError(f"{request.mode} search needs embeddings: run `novum embed` (or ingest without --no-embed)")
     depth = max(CANDIDATES, request.limit * 5)
-    rankings: list[list[str]] = []
+    wanted = request.offset + request.limit
+    semantic: list[list[str]] = []
     scores: dict[str, float] = {}
     locations: dict[str, str] = {}
-    if request.mode in ("lexical", "hybrid"):
-        lexical = index.search(request.query, request.filters, limit=depth)
-        rankings.append([h.number for h in lexical])
-        scores.update((h.number, h.score) for h in lexical)
     if request.mode in ("semantic", "hybrid"):
-        for semantic in dense:
+        for index_ in dense:
             vector = (
-                semantic.embedder.embed_passages([request.query])
+                index_.embedder.embed_passages([request.query])
                 if request.query_is_document
-                else semantic.embedder.embed_queries([request.query])
+                else index_.embedder.embed_queries([request.query])
             )
-            found = semantic.search_vector(vector, request.filters, depth)
-            rankings.append([h.number for h in found])
+            pool = depth if request.mode == "hybrid" else max(depth, wanted * 3)
+            found = index_.search_vector(vector, request.filters, pool)
+            semantic.append([h.number for h in found])
             for h in found:
                 locations.setdefault(h.number, h.location)
                 if request.mode == "semantic":
                     scores[h.number] = max(scores.get(h.number, -1.0), h.score)
-    if len(rankings) > 1:
-        fused = reciprocal_rank_fusion(rankings)
+    total = 0
+    fetch = max(depth, wanted * 3)
+    while True:
+        lexical: list[str] = []
+        if request.mode in ("lexical", "hybrid"):
+            found_lexical = index.search(request.query, request.filters, limit=fetch)
+            lexical = [h.number for h in found_lexical]
+            scores.update((h.number, h.score) for h in found_lexical)
+        ranked = _order(request.mode, lexical, semantic, scores, depth)
+        keys = store.family_keys(n for n, _ in ranked) if request.collapse_families else {}
+        ordered = _collapse(ranked, keys) if request.collapse_families else ranked
+        exhausted = len(lexical) < fetch
+        if len(ordered) > wanted or exhausted or request.mode == "semantic":
+            break
+        fetch *= 4  # families repeat: read deeper until the page is full or the matches run out
+    if request.mode == "semantic":
+        docs = dense[0].docs
+        allowed = docs.mask(request.filters)
+        total = len(docs) if allowed is None else int(allowed.sum())
     else:
-        fused = [(n, scores[n]) for n in rankings[0]] if rankings else []
-    keys = store.family_keys(n for n, _ in fused) if request.collapse_families else {}
-    ranked = _collapse(fused, keys) if request.collapse_families else fused
+        total = index.count_matches(request.query, request.filters)
     if request.rerank:
-        ranked = _rerank(store, request.query, ranked, locations)
-    ranked = ranked[: request.limit]
-    records = store.get_many(n for n, _ in ranked)
+        ordered = _rerank(store, request.query, ordered, locations)
+    page = ordered[request.offset : wanted]
+    more = len(ordered) > wanted
+    records = store.get_many(n for n, _ in page)
     hits: list[Hit] = []
-    for number, score in ranked:
+    for number, score in page:
         patent = records.get(number)
         if patent is None:  # indexed but deleted from the store: `novum reindex` rebuilds the index
             continue
         location = locations.get(number)
-        hit = Hit(len(hits) + 1, number, score, patent, index.snippet(request.query, patent), passage=location)
+        rank = request.offset + len(hits) + 1
+        hit = Hit(rank, number, score, patent, index.snippet(request.query, patent), passage=location)
         hit.passage_text = passage_text(patent, location) if location else None
         if request.collapse_families:
             key = keys.get(number, "")
             if key and not key.startswith("n:"):
                 hit.family_members = [n for n in store.family_members(key) if n != number]
         hits.append(hit)
-    return hits
+    return SearchResult(hits, total, more)
+
+
+def _order(
+    mode: str, lexical: list[str], semantic: list[list[str]], scores: dict[str, float], depth: int
+) -> list[tuple[str, float]]:
+    """Fused head (the first ``depth`` of each ranking), then the remaining lexical matches in BM25 order."""
+    if mode == "lexical":
+        return [(n, scores[n]) for n in lexical]
+    if mode == "semantic":
+        return [(n, scores[n]) for n in semantic[0]] if len(semantic) == 1 else reciprocal_rank_fusion(semantic)
+    head = reciprocal_rank_fusion([lexical[:depth], *semantic])
+    seen = {n for n, _ in head}
+    tail_score = min((score for _, score in head), default=0.0)
+    tail = [(n, tail_score * 0.999) for n in lexical[depth:] if n not in seen]
+    return head + tail
 
 
 def _collapse(fused: list[tuple[str, float]], keys: dict[str, str]) -> list[tuple[str, float]]:

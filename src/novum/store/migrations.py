@@ -98,10 +98,96 @@ MIGRATIONS: list[str] = [
         cpc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.cpc')), ''),
         ipc = coalesce((SELECT group_concat(value, ' ') FROM json_each(record, '$.ipc')), '');
     """,
-    # 5: the application platform (novum serve): API tokens (hashed), background jobs, saved searches, charts.
-    "-- reserved for the API platform (issue 9)",
+    # 5: the application platform (novum serve): API tokens (hashed), web sessions, background jobs, saved searches,
+    # charts; and citation links (citing document -> cited country+serial without zeros or kind) for forward citations.
+    """
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+    );
+    CREATE TABLE web_sessions (
+        session_hash TEXT PRIMARY KEY,
+        token_id INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner TEXT,
+        detail TEXT NOT NULL DEFAULT '{}',
+        progress TEXT NOT NULL DEFAULT '{}',
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        params TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (owner, name)
+    );
+    CREATE TABLE charts (
+        id TEXT PRIMARY KEY,
+        owner TEXT,
+        report TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE citation_links (
+        citing TEXT NOT NULL REFERENCES documents (number) ON DELETE CASCADE,
+        cited_key TEXT NOT NULL,
+        cited_by TEXT,
+        category TEXT
+    );
+    CREATE INDEX citation_links_cited ON citation_links (cited_key);
+    CREATE INDEX citation_links_citing ON citation_links (citing);
+    INSERT INTO citation_links (citing, cited_key, cited_by, category)
+        SELECT d.number,
+               upper(json_extract(c.value, '$.country')) || ltrim(json_extract(c.value, '$.doc_number'), '0'),
+               json_extract(c.value, '$.cited_by'), json_extract(c.value, '$.category')
+        FROM documents d, json_each(d.record, '$.citations') c
+        WHERE json_extract(c.value, '$.country') IS NOT NULL AND json_extract(c.value, '$.doc_number') IS NOT NULL;
+    """,
     # 6: watches, the alert ledger, per-watch watermarks and deliveries (issue 11).
     "-- reserved for watches (issue 11)",
-    # 7: the needs register and open-licence offers (issue 12).
-    "-- reserved for technology transfer (issue 12)",
+    # 7: the needs register (a firm's problem in its own words, with a contact and an industry) and open-licence
+    # offers (a patent's licensor and terms, imported from a platform's listing); re-imports are idempotent.
+    """
+    CREATE TABLE needs (
+        id INTEGER PRIMARY KEY,
+        firm TEXT NOT NULL,
+        contact TEXT,
+        text TEXT NOT NULL,
+        industry TEXT,
+        source TEXT,
+        position TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (firm, text)
+    );
+    CREATE TABLE licence_offers (
+        number TEXT NOT NULL,
+        licensor TEXT NOT NULL DEFAULT '',
+        terms TEXT,
+        exclusive INTEGER,
+        territory TEXT,
+        fee TEXT,
+        contact TEXT,
+        url TEXT,
+        valid_until TEXT,
+        source TEXT,
+        position TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (number, licensor)
+    );
+    """,
 ]

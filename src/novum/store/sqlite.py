@@ -63,6 +63,20 @@ def family_key(patent: Patent) -> str:
     return f"n:{patent.number}"
 
 
+def citation_key(country: str | None, doc_number: str | None, number: str | None) -> str | None:
+    """The key a citation links on: office + serial without leading zeros or kind (``US8799651``), so a citation
+    of ``US 8,799,651`` finds the stored ``US8799651B2``."""
+    if not (country and doc_number) and number:
+        try:
+            parsed = parse_number(number)
+        except NumberFormatError:
+            return None
+        country, doc_number = parsed.country, parsed.number
+    if not (country and doc_number):
+        return None
+    return f"{country.upper()}{doc_number.lstrip('0')}"
+
+
 def content_hash(record: dict[str, Any]) -> str:
     """Hash of a record's canonical JSON: equal content gives an equal hash whatever the key order."""
     payload = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
@@ -181,7 +195,32 @@ class Store:
                     "INSERT OR REPLACE INTO raw_documents (number, raw) VALUES (?, ?)",
                     (patent.number, zlib.compress(doc.raw, 3)),
                 )
+                self._link_citations(patent)
         return counts
+
+    def _link_citations(self, patent: Patent) -> None:
+        """Index the document's patent citations by the cited serial, so forward citations are one lookup."""
+        self.db.execute("DELETE FROM citation_links WHERE citing = ?", (patent.number,))
+        rows = []
+        for citation in patent.citations:
+            key = citation_key(citation.country, citation.doc_number, citation.number)
+            if key:
+                rows.append((patent.number, key, citation.cited_by, citation.category))
+        if rows:
+            self.db.executemany(
+                "INSERT INTO citation_links (citing, cited_key, cited_by, category) VALUES (?, ?, ?, ?)", rows
+            )
+
+    def citing(self, number: str) -> list[sqlite3.Row]:
+        """Stored documents that cite ``number`` (any kind of it), with who cited it and the category."""
+        patent = self.get(number)
+        key = citation_key(patent.country, patent.doc_number, None)
+        return self.db.execute(
+            "SELECT l.citing AS number, l.cited_by, l.category, d.publication_date FROM citation_links l"
+            " JOIN documents d ON d.number = l.citing WHERE l.cited_key = ? AND l.citing != ?"
+            " ORDER BY d.publication_date, l.citing",
+            (key, patent.number),
+        ).fetchall()
 
     def quarantine(self, source: str, position: str, reason: str, raw: bytes, fmt: str | None = None) -> None:
         with self.transaction():
@@ -344,6 +383,12 @@ class Store:
             for row in rows:
                 yield Patent.from_dict(json.loads(row["record"]))
             last = rows[-1]["number"]
+
+    def snapshot(self) -> dict[str, Any]:
+        """A cheap identity of the corpus's state: document count and the time of the last change (an index-only
+        query, so a server can stamp every response with it)."""
+        row = self.db.execute("SELECT count(*), max(updated_at) FROM documents").fetchone()
+        return {"documents": int(row[0]), "updated": row[1]}
 
     def stats(self) -> dict[str, Any]:
         """Counts by country, kind and publication year, and the quarantine grouped by reason."""

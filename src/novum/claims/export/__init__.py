@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,3 +26,15 @@ def write_report(report: NoveltyReport, fmt: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     writer(report, path)
     return path
+
+
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "csv": "text/csv; charset=utf-8", "json": "application/json"}  # fmt: skip
+
+
+def report_bytes(report: NoveltyReport, fmt: str) -> bytes:
+    """The report in ``fmt`` as bytes (for a download), written through the same writer as a file."""
+    with tempfile.TemporaryDirectory(prefix="novum-report-") as folder:
+        return write_report(report, fmt, Path(folder) / f"report.{fmt}").read_bytes()

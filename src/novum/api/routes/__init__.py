@@ -1,0 +1,1 @@
+"""One module per resource; each defines ``router`` and is included by ``novum.api.app``."""

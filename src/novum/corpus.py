@@ -1,0 +1,95 @@
+"""A data directory opened once for a long-running process (``novum serve``): the store, the search index and the
+semantic indexes, shared by many threads.
+
+The CLI opens a data directory per command; a server must not pay that per request (loading a model and a vector
+file takes seconds) and must keep working while an ingest job writes. So each thread gets its own SQLite
+connection (WAL lets readers run beside the one writer), the lexical index is opened read-only and sees new
+commits as they land, and the dense indexes are reopened only when their vector files have grown. Nothing here
+writes: a read path never rebuilds, deletes or rewrites stored data.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from novum.index.dense import DenseIndex
+from novum.index.lexical import LexicalIndex, open_index_for_reading
+from novum.ingest.embedding import embedded_models, existing_dense
+from novum.store.sqlite import Store
+
+
+class Corpus:
+    """The shared, read-only view of one data directory. ``close()`` releases every connection."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self._index: LexicalIndex | None = None
+        self._index_mark: float = -1.0
+        self._dense: list[DenseIndex] = []
+        self._dense_mark: tuple[tuple[str, int], ...] = ()
+        self._dense_store: Store | None = None
+        Store(self.data_dir).close()  # create and migrate once, before any reader opens it
+
+    def store(self) -> Store:
+        """This thread's connection to the store."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.data_dir)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def index(self) -> LexicalIndex:
+        """The lexical index, reloaded when a writer has committed since the last look."""
+        meta = self.data_dir / "lexical" / "meta.json"
+        mark = meta.stat().st_mtime if meta.exists() else 0.0
+        with self._lock:
+            if self._index is None or (mark != self._index_mark and self._index.missing):
+                self._index = open_index_for_reading(self.store())
+            elif mark != self._index_mark:
+                self._index.index.reload()
+            self._index_mark = mark
+            return self._index
+
+    def dense(self) -> list[DenseIndex]:
+        """The semantic indexes that hold vectors; reopened when an embedding run has added vectors."""
+        mark = tuple(
+            (name, _size(self.data_dir / "dense" / name / "vectors.f32")) for name in self.models_on_disk()
+        )
+        with self._lock:
+            if mark != self._dense_mark:
+                if self._dense_store is None:
+                    self._dense_store = Store(self.data_dir)
+                self._dense = existing_dense(self._dense_store)
+                self._dense_mark = mark
+            return list(self._dense)
+
+    def models_on_disk(self) -> list[str]:
+        return embedded_models(self.store())
+
+    def models(self) -> dict[str, str]:
+        """Each embedding model with vectors here, and the version of its weights (without loading it)."""
+        return {dense.model: dense.embedder.version for dense in self.dense()} if self.models_on_disk() else {}
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the results were computed on: the document count and the time of the last change."""
+        return self.store().snapshot()
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+            if self._dense_store is not None:
+                self._dense_store.close()
+                self._dense_store = None
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
