@@ -1,0 +1,83 @@
+"""The store's side of landscapes and monitoring: records read without their full text, the corpus snapshot a
+report records, and the plain SQL GROUP BY counts the landscape benchmark compares against.
+
+Analytics themselves are pure functions over records (``novum.analytics``); this module only reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from novum.model import Patent
+from novum.store.sqlite import Store
+
+# What a landscape reads of a record: everything but claims and description (the bulk of a record's bytes).
+_LIGHT = "json_remove(record, '$.claims', '$.description')"
+
+
+class AnalyticsReader:
+    """Read-only access for analytics over a ``Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def records(self, numbers: Iterable[str] | None = None, batch: int = 2000) -> Iterator[Patent]:
+        """Records without claims and description: all of them (``numbers=None``) or the given ones."""
+        if numbers is not None:
+            for row in self.store.select_in(f"SELECT {_LIGHT} FROM documents WHERE number IN ({{marks}})", numbers):
+                yield Patent.from_dict(json.loads(row[0]))
+            return
+        last = ""
+        sql = f"SELECT number, {_LIGHT} FROM documents WHERE number > ? ORDER BY number LIMIT ?"
+        while True:
+            rows = self.store.db.execute(sql, (last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Patent.from_dict(json.loads(row[1]))
+            last = rows[-1][0]
+
+    def snapshot(self) -> dict[str, Any]:
+        """What identifies the corpus a figure was computed on: size, newest dates, and a digest of the contents."""
+        row = self.store.db.execute("SELECT count(*), max(publication_date), max(updated_at) FROM documents").fetchone()
+        digest = hashlib.sha256()
+        for (content,) in self.store.db.execute("SELECT content_hash FROM documents ORDER BY number"):
+            digest.update(content.encode())
+        return {
+            "documents": int(row[0]),
+            "latest_publication": row[1],
+            "last_update": row[2],
+            "content_digest": digest.hexdigest()[:16],
+            "data_dir": str(self.store.data_dir),
+        }
+
+    def sql_counts(self) -> dict[str, dict[str, int]]:
+        """The benchmark's baseline: the counts a landscape shows that plain SQL can give directly (by publication
+        year, priority year, office, first IPC subclass, first CPC subclass, and families)."""
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(r[0]): int(r[1]) for r in self.store.db.execute(sql)}
+
+        return {
+            "publication_year": grouped(
+                "SELECT substr(publication_date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"
+            ),
+            "priority_year": grouped(
+                "SELECT substr(coalesce(priority_date, filing_date), 1, 4), count(DISTINCT family_key)"
+                " FROM documents GROUP BY 1 ORDER BY 1"
+            ),
+            "office": grouped("SELECT country, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"),
+            "ipc_subclass": grouped(
+                "SELECT substr(ipc, 1, 4), count(*) FROM documents WHERE ipc != '' GROUP BY 1 ORDER BY 2 DESC"
+            ),
+            "cpc_subclass": grouped(
+                "SELECT substr(cpc, 1, 4), count(*) FROM documents WHERE cpc != '' GROUP BY 1 ORDER BY 2 DESC"
+            ),
+            "applicant": grouped(
+                "SELECT upper(json_extract(record, '$.assignees[0].name')), count(*) FROM documents"
+                " GROUP BY 1 ORDER BY 2 DESC LIMIT 20"
+            ),
+        }
