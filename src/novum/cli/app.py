@@ -14,6 +14,7 @@ import typer
 from platformdirs import user_data_dir
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from novum.analytics.sei import check_code, classify_symbols
 from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.cli.show import print_hits, render_patent
 from novum.errors import NovumError
@@ -185,6 +186,10 @@ def search_command(
     ipc: Annotated[list[str] | None, typer.Option(help="IPC prefix (repeatable).")] = None,
     country: Annotated[list[str] | None, typer.Option(help="Publishing office, e.g. US, EP, CN (repeatable).")] = None,
     kind: Annotated[list[str] | None, typer.Option(help="Kind code, e.g. B1, A1 (repeatable).")] = None,
+    sei: Annotated[
+        list[str] | None,
+        typer.Option(help="Strategic emerging industry code, e.g. 1.5 or 1 (prefix on the branch; repeatable)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of hits (families).")] = 10,
     collapse: Annotated[bool, typer.Option("--collapse/--no-collapse", help="One hit per patent family.")] = True,
     mode: Annotated[
@@ -222,6 +227,7 @@ def search_command(
         ipc=ipc or [],
         country=country or [],
         kind=kind or [],
+        sei=[check_code(code) for code in sei or []],
     )
     if syntax not in ("auto", "text", "query"):
         raise typer.BadParameter("use auto, text or query", param_hint="--syntax")
@@ -378,7 +384,8 @@ def show(
             sys.stdout.buffer.write(store.raw(patent.number) or b"")
             return
         if fmt == "json":
-            emit_json({**patent.to_dict(), "provenance": store.provenance(patent.number)})
+            sei = [m.to_dict() for m in classify_symbols(patent.ipc, patent.cpc)]
+            emit_json({**patent.to_dict(), "sei": sei, "provenance": store.provenance(patent.number)})
         else:
             render_patent(patent, store.provenance(patent.number))
 
@@ -459,3 +466,4 @@ def main() -> None:
 
 # Commands kept in their own modules (novum claims / chart / eval) register on `app` when imported.
 from novum.cli import claims_cmd, eval_cmd  # noqa: E402,F401
+from novum.cli import landscape_cmd  # noqa: E402,F401  (novum landscape / monitor / industries)

@@ -18,13 +18,14 @@ import rjieba
 import tantivy
 
 from novum.errors import NovumError
+from novum.analytics import sei
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.text import has_cjk
 from novum.store.sqlite import Store, family_key
 
 INDEX_DIR = "lexical"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the derived `sei` field (strategic emerging industries, from IPC)
 TEXT_FIELDS = ("title", "abstract", "claims", "independent_claims", "description", "applicant", "inventor")
 # Fields free-text search ranks on; the others are there for fielded queries (applicant=..., independent claims).
 RANKED_FIELDS = ("title", "abstract", "claims", "description")
@@ -48,11 +49,13 @@ class Filters:
     ipc: list[str] = field(default_factory=list)
     country: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
+    sei: list[str] = field(default_factory=list)  # strategic emerging industry codes; "1" matches 1.1 ... 1.5
     exclude: list[str] = field(default_factory=list)  # publication numbers that must not be returned
     only: list[str] | None = None  # when set, only these publications may be returned (a Boolean query's set)
 
     def is_empty(self) -> bool:
-        fields = (self.before, self.published_before, self.cpc, self.ipc, self.country, self.kind, self.exclude)
+        fields = (self.before, self.published_before, self.cpc, self.ipc, self.country, self.kind, self.sei,
+                  self.exclude)
         return not any(fields) and self.only is None
 
 
@@ -101,7 +104,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="novum_en")
     for name in ZH_FIELDS:
         builder.add_text_field(name, tokenizer_name="novum_zh")
-    for name in ("cpc", "ipc", "country", "kind", "numbers"):
+    for name in ("cpc", "ipc", "country", "kind", "numbers", "sei"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in DATE_FIELDS:
         builder.add_integer_field(name, indexed=True, fast=True)
@@ -192,6 +195,8 @@ class LexicalIndex:
             doc.add_text("cpc", symbol)
         for symbol in patent.ipc:
             doc.add_text("ipc", symbol)
+        for code in sei.index_terms(sei.codes(patent.ipc, patent.cpc)):  # "1.1" and its section "1"
+            doc.add_text("sei", code)
         doc.add_text("country", patent.country)
         if patent.kind:
             doc.add_text("kind", patent.kind)
@@ -252,6 +257,10 @@ class LexicalIndex:
             if values:
                 terms = [tantivy.Query.term_query(self.schema, name, v.upper()) for v in values]
                 clauses.append((tantivy.Occur.Must, self._any(terms)))
+        if filters.sei:
+            codes = [sei.check_code(code) for code in filters.sei]
+            terms = [tantivy.Query.term_query(self.schema, "sei", code, index_option="basic") for code in codes]
+            clauses.append((tantivy.Occur.Must, self._any(terms)))
         if filters.exclude:
             excluded = self._any(tantivy.Query.term_query(self.schema, "number", n) for n in filters.exclude)
             clauses.append((tantivy.Occur.MustNot, excluded))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
+from novum.analytics.sei import codes as sei_codes
 from novum.index.dense import DenseIndex
 from novum.index.embed import load_reranker
 from novum.index.lexical import Filters, LexicalIndex
@@ -60,6 +61,7 @@ class Hit:
             "priority_date": p.earliest_priority(),
             "cpc": p.cpc,
             "ipc": p.ipc,
+            "sei": sei_codes(p.ipc, p.cpc),
             "sei": sei_codes(p.ipc, p.cpc),
             "applicants": list(dict.fromkeys(party.name for party in (*p.applicants, *p.assignees))),
             "score": round(self.score, 4),

@@ -11,7 +11,7 @@ from typing import Literal
 
 Unit = Literal["word", "sentence", "paragraph"]
 DateField = Literal["published", "filed", "priority", "effective"]
-ValueField = Literal["country", "kind", "number"]
+ValueField = Literal["country", "kind", "number", "sei"]
 ClassScheme = Literal["cpc", "ipc"]
 
 WILDCARD_CHARS = frozenset("*?#$+")

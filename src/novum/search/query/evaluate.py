@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from novum.analytics.sei import codes as sei_codes
 from novum.model import Patent
 from novum.search.query.ast import (
     And,
@@ -132,6 +133,9 @@ class Evaluator:
             return f"country {patent.country}" if patent.country == node.value else None
         if node.field == "kind":
             return f"kind {patent.kind}" if patent.kind == node.value else None
+        if node.field == "sei":
+            found = [c for c in sei_codes(patent.ipc, patent.cpc) if c == node.value or c.startswith(node.value + ".")]
+            return f"sei {found[0]}" if found else None
         spellings = {patent.number, f"{patent.country}{patent.doc_number}", patent.doc_number}
         return f"number {patent.number}" if spellings & number_forms(node.value) else None
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from novum.analytics.sei import UnknownSEIError, check_code
 from novum.normalize.classification import normalize_symbol
 from novum.search.query.ast import (
     And,
@@ -357,4 +358,9 @@ def value_query(name: str, text: str, column: int | None = None) -> Value:
         raise QueryParseError(f"expected a {name} value at column {column} (found {text})", column)
     if name == "country" and not re.fullmatch(r"[A-Z]{2}", value):
         raise QueryParseError(f"expected a two-letter country code at column {column} (found {text})", column)
+    if name == "sei":
+        try:
+            value = check_code(value)
+        except UnknownSEIError as exc:
+            raise QueryParseError(f"at column {column}: {exc}", column) from None
     return Value(name, value)  # type: ignore[arg-type]
