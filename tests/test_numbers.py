@@ -127,7 +127,7 @@ def test_document_id_fields() -> None:
     assert str(split_document_id(" cn ", "113781974", "A")) == "CN113781974A"
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "hello", "US", "12-ab-34", "US8799651B2X9"])
+@pytest.mark.parametrize("bad", ["", "   ", "hello", "US", "12-ab-34", "US8799651B2X9", "JP A-6-143669", "DEXY123"])
 def test_rejects_non_numbers(bad: str) -> None:
     with pytest.raises(NumberFormatError):
         parse_number(bad)

@@ -86,7 +86,8 @@ def test_mediatek_grant_with_a_provisional(patents: list[Patent]) -> None:
         name="Greenstreet et al.", cited_by="examiner", phase="examination",
     )  # fmt: skip
     assert p.citations[6].number == "CN1402605A" and p.citations[6].cited_by == "examiner"
-    assert p.citations[10].number == "JP201045940" and p.citations[10].kind is None  # FRGP prints no kind
+    # FRGP prints no kind; "201045940" is JP 2010-045940, its serial padded to six digits like every JP year number
+    assert p.citations[10].number == "JP2010045940" and p.citations[10].kind is None
     assert p.citations[-1].text == (
         '"International Search Report" mailed on Feb. 28, 2013 for International application No. '
         "PCT/CN2012/084589, International filing date:Nov. 14, 2012."

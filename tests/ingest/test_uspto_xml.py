@@ -238,10 +238,11 @@ def test_application_v46_regional_priorities_and_canceled_claims() -> None:
 
 def test_application_v46_claims_after_a_canceled_range() -> None:
     p = parse_single(fixture(f"{GO}/application/US20220240350A1-20220728.XML"))
-    # <claim num="01-18">1.-18. (Cancelled)</claim> stands for withdrawn claims and is not a claim itself.
-    assert [c.number for c in p.claims][:2] == [19, 20] and len(p.claims) == 18
-    assert p.claims[0].text.startswith("A flexible heater suitable for embedding in a wearable, comprising:")
-    assert p.claims[1].depends_on == [19]
+    # <claim num="01-18">1.-18. (Cancelled)</claim> stands for claims 1 to 18, each cancelled.
+    assert [c.number for c in p.claims] == list(range(1, 37))
+    assert {c.text for c in p.claims[:18]} == {"(Cancelled)"} and not any(c.depends_on for c in p.claims[:18])
+    assert p.claims[18].text.startswith("A flexible heater suitable for embedding in a wearable, comprising:")
+    assert p.claims[19].depends_on == [19]
     assert p.cpc == ["H05B1/0272", "A41D13/0051", "H05B3/34", "H05B3/145"]
     assert len(p.inventors) == 5 and p.inventors[0].name == "Arnoldo RETA"
 
@@ -252,7 +253,8 @@ def test_application_v44_inventor_applicant_and_provisional() -> None:
     assert p.priority_claims == [PriorityClaim("US", "61372662", "2010-08-11")]
     assert [a.name for a in p.applicants] == ["Thomas J. Bucco"]
     assert [(i.name, i.country, i.city) for i in p.inventors] == [("Thomas J. Bucco", "US", "Setauket")]
-    assert p.claims[0].number == 19 and len(p.claims) == 23
+    assert [c.number for c in p.claims] == list(range(1, 42))  # "1-18. (canceled)", then claims 19 to 41
+    assert p.claims[17].text == "(canceled)" and p.claims[18].text.startswith("A")
     assert p.cpc == ["B26B21/521"] and p.ipc == ["B26B21/52"]
 
 

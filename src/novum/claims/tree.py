@@ -14,13 +14,19 @@ from typing import Any
 from novum.claims import ClaimNotFoundError, ClaimTextError
 from novum.claims.segment import SegmentedClaim, segment_claim
 from novum.model import Claim, Patent
-from novum.normalize.claimrefs import referenced_claims
+from novum.normalize.claimrefs import cancelled_range, referenced_claims
 from novum.normalize.text import has_cjk
 
-# "1. A method…" / "2、如权利要求1…" / "claim 3: The…" at a line start.
-_CLAIM_START = re.compile(r"(?m)^[ \t]*(?:claim[ \t]+)?(\d{1,3})[ \t]*[.．、):：][ \t]*(?=\S)", re.IGNORECASE)
+# "1. A method…" / "2、如权利要求1…" / "claim 3: The…" at a line start; "21.-25. (canceled)" starts a run of claims.
+_CLAIM_START = re.compile(
+    r"(?m)^[ \t]*(?:claims?[ \t]+)?(\d{1,3})(?:[ \t]*\.?[ \t]*[-–—][ \t]*(\d{1,3}))?[ \t]*[.．、):：][ \t]*(?=\S)",
+    re.IGNORECASE,
+)
 # The same on one pasted line: "… surfaces. 2. The hand truck of claim 1 …"
-_INLINE_START = re.compile(r"(?<=[.。;；])\s+(\d{1,3})\s*[.．、]\s+(?=[A-Z\u4e00-\u9fff“\"])")
+_INLINE_START = re.compile(
+    r"(?<=[.。;；)])\s+(\d{1,3})(?:\s*\.?\s*[-–—]\s*(\d{1,3}))?\s*[.．、]\s+"
+    r"(?=[A-Z\u4e00-\u9fff“\"]|\((?i:canceled|cancelled|withdrawn|deleted)\))"
+)
 
 
 @dataclass(slots=True)
@@ -117,6 +123,10 @@ def parse_claims_text(text: str) -> list[Claim]:
     for index, (number, begin) in enumerate(starts):
         end = starts[index + 1][1] if index + 1 < len(starts) else len(body)
         chunk = " ".join(body[begin:end].split())
+        cancelled = cancelled_range(chunk)
+        if cancelled is not None:  # "21.-25. (canceled)": claims 21 to 25, each cancelled
+            claims.extend(Claim(n, cancelled[1], [], lang) for n in cancelled[0])
+            continue
         chunk = _CLAIM_START.sub("", chunk, count=1)
         if not chunk:
             raise ClaimTextError(f"claim {number} has no text")
@@ -126,15 +136,18 @@ def parse_claims_text(text: str) -> list[Claim]:
 
 def _numbered_starts(body: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """(number, offset) of claim starts, kept only when the numbers run 1, 2, 3… (else it is not a claim list)."""
-    found = [(int(m.group(1)), m.start()) for m in pattern.finditer(body)]
+    matches = list(pattern.finditer(body))
+    found = [(int(m.group(1)), m.start()) for m in matches]
+    # the last number each start covers: a cancelled run "21.-25." covers 21 to 25
+    last = [int(m.group(2) or m.group(1)) for m in matches]
     if pattern is _INLINE_START:
         head = _CLAIM_START.match(body)
         if head is None or int(head.group(1)) != 1:
             return []
         found = [(1, 0), *found]
+        last = [int(head.group(2) or 1), *last]
     if not found or found[0][1] > 0 and body[: found[0][1]].strip():
         return []
-    numbers = [n for n, _ in found]
-    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+    if any(found[i + 1][0] != last[i] + 1 for i in range(len(found) - 1)):
         return []
     return found

@@ -38,6 +38,17 @@ _PADDED = 11
 _MIN_WIDTH = {"AR": 6, "BR": 7, "EA": 6, "EE": 5, "GB": 7, "GC": 7, "HU": 7, "SE": 7}
 # Series the USPTO prints before a serial: designs, reissues, plants, re-examinations, SIRs and old X-patents.
 _US_SERIES = frozenset({"D", "RE", "PP", "RX", "AI", "H", "T", "X", "R"})
+# Series letters other offices print in DOCDB numbers: BR patents and utility models, MX applications, JP era years,
+# TW invention/utility/design grants, AU provisionals (AUPO826597), IT province codes (ITTO20020080). Letters
+# anywhere else make the text no number: JP "A-6-143669" is a kind and an era year, not a series.
+_OFFICE_SERIES = {
+    "BR": re.compile("PI|MU"),
+    "MX": re.compile("PA"),
+    "JP": re.compile("[SHR]"),
+    "TW": re.compile("[IMD]"),
+    "AU": re.compile("P[A-Z]"),
+    "IT": re.compile("[A-Z]{2}"),
+}
 # Two letters that look like a country code but only ever start a US series number ("RE43633", "PP12345").
 _SERIES_NOT_COUNTRY = frozenset({"RE", "PP", "RX"})
 # Japanese era letters and the Western year before each era's first year (Showa 1 = 1926).
@@ -84,9 +95,18 @@ def parse_number(text: str, default_country: str | None = None) -> PublicationNu
     if cc in _SERIES_NOT_COUNTRY and not series:  # "RE43633": a reissue, its country whatever the caller assumes
         cc, series = default_country, cc
     cc = cc or default_country
+    if series and not _series_allowed(cc, series):
+        raise NumberFormatError(f"not a publication number: {text!r} ({series} is no series of {cc or 'the US'})")
     if cc == "WO" and not series and len(digits) in (7, 8):  # WO0244858 is WO 02/44858
         return _build(cc, "", f"{_pct_year(digits[:2])}{digits[2:].zfill(6)}", match["kind"])
     return _build(cc, series, digits, match["kind"])
+
+
+def _series_allowed(country: str | None, series: str) -> bool:
+    if country in (None, "US"):
+        return series in _US_SERIES
+    allowed = _OFFICE_SERIES.get(country)
+    return allowed is not None and allowed.fullmatch(series) is not None
 
 
 def _pct_year(year: str) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from lxml import etree
 
 from novum.ingest.xml import local, text_of
-from novum.model import Citation, Paragraph, Party
-from novum.normalize.claimrefs import referenced_claims
+from novum.model import Citation, Claim, Paragraph, Party
+from novum.normalize.claimrefs import cancelled_range, referenced_claims
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.dates import iso_date
 from novum.normalize.numbers import NumberFormatError, parse_number
@@ -56,6 +56,15 @@ def strip_claim_number(text: str | None) -> str | None:
     if not text:
         return None
     return clean(_LEADING_NUMBER.sub("", text, count=1)) or clean(text)
+
+
+def cancelled_claims(printed: str | None, lang: str | None) -> list[Claim]:
+    """The claims a line like "1.-18. (canceled)" stands for, each with that wording; empty for any other claim."""
+    found = cancelled_range(printed or "")
+    if found is None:
+        return []
+    numbers, wording = found
+    return [Claim(number=n, text=wording, depends_on=[], lang=lang) for n in numbers]
 
 
 def dependencies(marked: set[int], text: str, own: int) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from novum.ingest.formats._uspto_common import (
+    cancelled_claims,
     check_doctype,
     country_code,
     dependencies,
@@ -163,6 +164,9 @@ def _abstract(root: etree._Element) -> str | None:
 def _claims(root: etree._Element) -> list[Claim]:
     claims: list[Claim] = []
     for claim in every(root, "SDOCL/CL/CLM"):
+        if cancelled := cancelled_claims(text_of(claim), _LANG):
+            claims.extend(cancelled)  # "1-18. (canceled)" stands for claims 1 to 18
+            continue
         number = number_in(claim.get("ID"))
         text = strip_claim_number(text_of(claim))
         if number is None or not text:

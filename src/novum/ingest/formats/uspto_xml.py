@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from novum.ingest.formats._uspto_common import (
+    cancelled_claims,
     check_doctype,
     cited_by,
     dependencies,
@@ -123,7 +124,8 @@ def _claims(root: etree._Element, lang: str | None) -> list[Claim]:
     for claim in every(root, "claims/claim"):
         printed = claim.get("num") or claim.get("id") or ""
         if "-" in printed.replace("CLM-", ""):
-            continue  # "1-18. (canceled)": a placeholder for a range of withdrawn claims, not a claim
+            claims.extend(cancelled_claims(text_of(claim), lang))  # "1-18. (canceled)": claims 1 to 18, withdrawn
+            continue
         number = number_in(printed)
         text = strip_claim_number(text_of(claim))
         if number is None or not text:
