@@ -465,5 +465,5 @@ def main() -> None:
 
 
 # Commands kept in their own modules (novum claims / chart / eval) register on `app` when imported.
-from novum.cli import claims_cmd, eval_cmd  # noqa: E402,F401
+from novum.cli import claims_cmd, eval_cmd, match_cmd  # noqa: E402,F401
 from novum.cli import landscape_cmd  # noqa: E402,F401  (novum landscape / monitor / industries)

@@ -1,0 +1,293 @@
+"""Matching quality on a constructed judged set, and the latency of one match at 100k documents.
+
+Quality (``quality``): needs written as CPC/IPC group titles with their parents (relevant: the documents classified
+in the group), the two PatSnap free-text topics (real judged lists), and firm matching by holding out one patent of
+every applicant with five or more (relevant: that applicant). Each set is ranked by novum's BM25 (the same lexical
+search, the whole text as the query: the baseline) and by novum match in the same run; nDCG@10 and Hit@10 with the
+change over BM25 and its 95% paired-bootstrap interval, for the tuning and held-out halves separately. Stores are
+built by ``bench/match_data.py`` under /tmp (see docs/benchmarks.md for exactly which data each row reads).
+
+Latency (``latency``): the NVIDIA records replicated to 100k documents with new numbers (their bge vectors copied
+with small noise, so the HNSW graph holds 100k distinct points); one ``match need`` (ranking, readiness, per-part
+explanations) against the search call alone on the same needs.
+
+    nice -n 10 python bench/match_bench.py quality
+    nice -n 10 python bench/match_bench.py latency [--docs 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+import match_data  # noqa: E402
+
+from novum.eval.datasets import patsnap_free_text  # noqa: E402
+from novum.eval.measures import hit_at, per_topic, relative_change  # noqa: E402
+from novum.index.dense import DenseIndex  # noqa: E402
+from novum.index.lexical import Filters, LexicalIndex  # noqa: E402
+from novum.ingest.embedding import existing_dense  # noqa: E402
+from novum.match.engine import Matcher, MatchOptions  # noqa: E402
+from novum.match.evalset import (  # noqa: E402
+    FirmTopic,
+    NeedTopic,
+    class_title_needs,
+    firm_topics,
+    read_cpc_titles,
+    read_ipc_titles,
+)
+from novum.match.firms import firm_key, owners, rank_firms  # noqa: E402
+from novum.match.text import need_parts  # noqa: E402
+from novum.store.sqlite import Store  # noqa: E402
+
+CLASSIFICATION = match_data.SHARED / "classification"
+DEPTH = 100
+Ranking = list[tuple[str, float]]
+
+
+# --- systems ----------------------------------------------------------------------------------------------------
+def bm25_need(matcher: Matcher, text: str, exclude: Sequence[str] = ()) -> Ranking:
+    return matcher.rank(text, [], Filters(exclude=list(exclude)), DEPTH, "lexical")
+
+
+def novum_need(matcher: Matcher, text: str, exclude: Sequence[str] = (), parts: bool = True) -> Ranking:
+    return matcher.rank(text, need_parts(text) if parts else [], Filters(exclude=list(exclude)), DEPTH)
+
+
+def bm25_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
+    """Firms in the order their first document appears in the BM25 ranking of the held-out patent's text."""
+    ranked = matcher.rank(topic.text, [], Filters(exclude=topic.exclude), DEPTH, "lexical")
+    records = matcher.store.get_many(n for n, _ in ranked)
+    order: dict[str, float] = {}
+    for rank, (number, _) in enumerate(ranked, start=1):
+        patent = records.get(number)
+        for name in owners(patent) if patent else []:
+            order.setdefault(firm_key(name), 1.0 / rank)
+    return sorted(order.items(), key=lambda kv: -kv[1])
+
+
+def novum_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
+    neighbours = matcher.neighbours(topic.text, Filters(exclude=topic.exclude), DEPTH)
+    records = matcher.store.get_many(n for n, _ in neighbours)
+    return [(f.key, f.score) for f in rank_firms(neighbours, records, None, DEPTH)]
+
+
+# --- measuring --------------------------------------------------------------------------------------------------
+def scores(qrels: dict[str, dict[str, int]], run: dict[str, Ranking]) -> tuple[list[float], list[float]]:
+    table = per_topic(qrels, run)
+    topics = sorted(table)
+    ndcg = [table[t]["nDCG@10"] for t in topics]
+    hits = [hit_at([d for d, _ in run.get(t, [])], [d for d, g in qrels[t].items() if g > 0], 10) for t in topics]
+    return ndcg, hits
+
+
+def report(name: str, qrels: dict[str, dict[str, int]], runs: dict[str, dict[str, Ranking]], note: str = "") -> None:
+    base_ndcg, base_hit = scores(qrels, runs["BM25 (novum lexical)"])
+    print(f"\n### {name} ({len(qrels)} topics){' - ' + note if note else ''}\n")
+    print("| system | nDCG@10 | change (95% CI) | Hit@10 | change (95% CI) |")
+    print("|---|---:|---|---:|---|")
+    for system, run in runs.items():
+        ndcg, hit = scores(qrels, run)
+        cells = [f"{np.mean(ndcg):.3f}", _change(base_ndcg, ndcg), f"{np.mean(hit):.3f}", _change(base_hit, hit)]
+        print(f"| {system} | " + " | ".join(cells) + " |")
+
+
+def _change(base: list[float], mine: list[float]) -> str:
+    if not base or sum(base) == 0:
+        return "n/a"
+    change = relative_change(base, mine)
+    return f"{change.change:+.1%} ({change.low:+.1%}, {change.high:+.1%})"
+
+
+def run_all(
+    systems: dict[str, Callable[[str, Sequence[str]], Ranking]], topics: list[tuple[str, str, list[str]]]
+) -> dict[str, dict[str, Ranking]]:
+    runs: dict[str, dict[str, Ranking]] = {}
+    for name, system in systems.items():
+        started = time.perf_counter()
+        runs[name] = {tid: system(text, exclude) for tid, text, exclude in topics}
+        print(f"  {name}: {len(topics)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return runs
+
+
+def need_sets(matcher: Matcher, needs: list[NeedTopic], label: str) -> None:
+    systems: dict[str, Callable[[str, Sequence[str]], Ranking]] = {
+        "BM25 (novum lexical)": lambda t, e: bm25_need(matcher, t, e),
+        "novum lexical, need parts fused": lambda t, e: novum_need(Matcher(matcher.store, matcher.index), t, e),
+    }
+    if matcher.dense:
+        systems["novum hybrid (BM25 + bge), whole need"] = lambda t, e: novum_need(matcher, t, e, parts=False)
+        systems["novum match (hybrid, need parts fused)"] = lambda t, e: novum_need(matcher, t, e)
+    for half in ("tune", "held-out"):
+        chosen = [n for n in needs if n.half == half]
+        qrels = {n.id: dict.fromkeys(n.relevant, 1) for n in chosen}
+        runs = run_all(systems, [(n.id, n.text, []) for n in chosen])
+        report(f"{label}, {half} half", qrels, runs)
+
+
+def firm_set(matcher: Matcher, topics: list[FirmTopic], label: str) -> None:
+    qrels = {t.id: {t.firm: 1} for t in topics}
+    runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "novum match firms (k-NN voting)": {}}
+    started = time.perf_counter()
+    for topic in topics:
+        runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
+        runs["novum match firms (k-NN voting)"][topic.id] = novum_firms(matcher, topic)
+    print(f"  firms: {len(topics)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    report(label, qrels, runs, "one held-out patent per applicant with >= 5 families; the other applicants compete")
+
+
+def open_matcher(name: str) -> Matcher:
+    folder = match_data.store_dir(name)
+    if not (folder / "novum.db").exists():
+        sys.exit(f"{folder} is missing: run `python bench/match_data.py {name} --embed` first")
+    store = Store(folder)
+    return Matcher(store, LexicalIndex(folder), existing_dense(store))
+
+
+def quality(sets: list[str]) -> None:
+    if "nvidia" in sets:
+        matcher = open_matcher("nvidia")
+        patents = list(matcher.store.iter_patents())
+        subclasses = {s[:4] for p in patents for s in p.cpc}
+        titles = read_cpc_titles(CLASSIFICATION / "cpc-titles-2025-05" / "data" / "cpc_title_lists", subclasses)
+        needs = class_title_needs(patents, titles, "cpc")
+        _describe(needs, "NVIDIA PatentsView (5,169 US patents, title + abstract, current CPC)")
+        need_sets(matcher, needs, "CPC group titles -> NVIDIA patents")
+    if "patsnap" in sets:
+        matcher = open_matcher("patsnap")
+        patents = list(matcher.store.iter_patents())
+        subclasses = {s[:4] for p in patents for s in p.ipc}
+        titles = read_ipc_titles(CLASSIFICATION / "ipc-titles" / "all_ipc.csv", subclasses)
+        needs = class_title_needs(patents, titles, "ipc")
+        _describe(needs, "PatSnap export (2,244 records, title + abstract, IPC)")
+        need_sets(matcher, needs, "IPC group titles -> PatSnap records")
+        bench = patsnap_free_text(matcher.store, match_data.SHARED / "bench")
+        systems: dict[str, Callable[[str, Sequence[str]], Ranking]] = {
+            "BM25 (novum lexical)": lambda t, e: bm25_need(matcher, t, e),
+            "novum match (hybrid, need parts fused)": lambda t, e: novum_need(matcher, t, e),
+        }
+        runs = run_all(systems, [(t.id, t.text, t.exclude) for t in bench.topics])
+        report(
+            "PatSnap free-text topics q1, q2 (real judged lists)", bench.qrels, runs, "2 topics: no interval means much"
+        )
+        family = matcher.store.family_keys(p.number for p in patents)
+        firm_set(matcher, firm_topics(patents, family), "Firms for held-out patents, PatSnap (hybrid)")
+    if "usapi" in sets:
+        matcher = open_matcher("usapi")
+        patents = list(matcher.store.iter_patents())
+        family = matcher.store.family_keys(p.number for p in patents)
+        topics = firm_topics(patents, family)
+        firm_set(matcher, topics, "Firms for held-out patents, US API corpus 18,880 (lexical only: not embedded)")
+
+
+def _describe(needs: list[NeedTopic], corpus: str) -> None:
+    sizes = [len(n.relevant) for n in needs]
+    print(f"\n{corpus}: {len(needs)} class-title needs ({sum(n.half == 'tune' for n in needs)} tuning), "
+          f"{min(sizes)}-{max(sizes)} relevant each (median {statistics.median(sizes):.0f}); e.g. {needs[0].id}: "
+          f"{needs[0].text[:120]!r}")  # fmt: skip
+
+
+# --- latency ----------------------------------------------------------------------------------------------------
+def latency(size: int, queries: int) -> None:
+    import gzip
+    import tempfile
+
+    from novum.index.embed import load_embedder
+    from novum.ingest.pipeline import Ingester
+    from novum.search.prior_art import SearchRequest, search
+
+    source = open_matcher("nvidia")
+    (dense_source,) = [d for d in source.dense if d.model == "bge-small-en"]
+    with open(match_data.WORK / "novum-match-nvidia.jsonl", encoding="utf-8") as handle:
+        real = [json.loads(line) for line in handle]
+    ids = source._ids(dense_source)
+    vectors = dense_source.vectors()
+    work = Path(tempfile.mkdtemp(prefix="novum-match-latency-"))
+    replicated = work / "replicated.jsonl.gz"
+    made: list[tuple[str, str]] = []  # (new number, the real document it copies)
+    with gzip.open(replicated, "wt", encoding="utf-8") as handle:
+        for i in range(size):
+            record = dict(real[i % len(real)])
+            original = f"US{record['doc_number']}{record.get('kind', '')}"
+            record["doc_number"] = str(30_000_000 + i)
+            made.append((f"US{record['doc_number']}{record.get('kind', '')}", original))
+            handle.write(json.dumps(record) + "\n")
+    started = time.perf_counter()
+    store = Store(work / "data")
+    index = LexicalIndex(work / "data")
+    Ingester(store, index).run([replicated])
+    ingest_s = time.perf_counter() - started
+    dense = DenseIndex(store, load_embedder("bge-small-en"))
+    rng = np.random.default_rng(7)
+    with open(dense.vector_file, "wb") as out:
+        for i, (_, original) in enumerate(made):
+            row = np.asarray(vectors[ids[original][0]], dtype=np.float32)
+            if i >= len(real):
+                row = row + rng.normal(0, 0.01, row.shape).astype(np.float32)
+                row /= np.linalg.norm(row)
+            out.write(row.astype(np.float32).tobytes())
+    with store.transaction():
+        store.db.executemany(
+            "INSERT INTO passages (model, id, number, location) VALUES ('bge-small-en', ?, ?, 'abstract')",
+            [(i, number) for i, (number, _) in enumerate(made)],
+        )
+        store.db.execute("INSERT INTO embedded SELECT 'bge-small-en', number, content_hash FROM documents")
+    dense = DenseIndex(store, load_embedder("bge-small-en"))
+    matcher = Matcher(store, index, [dense])
+    rng_q = random.Random(3)
+    needs = [str(r["abstracts"]["en"]) for r in rng_q.sample([r for r in real if r.get("abstracts")], queries)]
+    runs: list[tuple[str, Callable[[str], object]]] = [
+        ("search() alone, hybrid (the engine call a match makes)",
+         lambda q: search(store, index, SearchRequest(q, Filters(), 10, True, "hybrid"), [dense])),
+        ("novum match need, no explanations", lambda q: matcher.match_need(q, MatchOptions(explain=False))),
+        ("novum match need (parts, readiness, explanations)", lambda q: matcher.match_need(q)),
+        ("novum match need --available", lambda q: matcher.match_need(q, MatchOptions(available=True))),
+    ]  # fmt: skip
+    rows = [(label, _timed(needs, run)) for label, run in runs]
+    print(f"\n{size:,} documents ({len(real):,} real NVIDIA records replicated), {len(made):,} bge vectors, "
+          f"{queries} needs (real abstracts); lexical ingest {ingest_s:.0f} s\n")  # fmt: skip
+    print("| run | p50 ms | p95 ms |")
+    print("|---|---:|---:|")
+    for label, (p50, p95) in rows:
+        print(f"| {label} | {p50:.0f} | {p95:.0f} |")
+
+
+def _timed(queries: list[str], run: Callable[[str], object]) -> tuple[float, float]:
+    for query in queries[:3]:
+        run(query)
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["quality", "latency"])
+    parser.add_argument("--sets", nargs="+", default=["nvidia", "patsnap", "usapi"])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=50)
+    args = parser.parse_args()
+    if args.what == "quality":
+        quality(args.sets)
+    else:
+        latency(args.docs, args.queries)
+
+
+if __name__ == "__main__":
+    main()

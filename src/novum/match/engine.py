@@ -1,0 +1,432 @@
+"""The matcher: needs to patents, patents to firms and registered needs, firms as profiles, portfolios in bulk.
+
+One ``Matcher`` holds the store, the indexes and what it has learnt about them (forward citations, each
+document's stored passage vectors), so the API server keeps one and every request after the first is fast.
+Ranking is the search library's: BM25 fused with every semantic index by reciprocal-rank fusion, filters inside
+the engines; the need is also searched part by part and the rankings fused, so a need that names three problems
+finds patents for each. Filters the engines do not know (availability, applicant type) are applied to a deeper
+candidate list, which can cost recall for a filter that keeps very little; the result says how deep it looked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import tantivy
+
+from novum.claims.scoring import term_spans
+from novum.errors import NotFoundError
+from novum.index.dense import DenseIndex
+from novum.index.lexical import Filters, LexicalIndex, segment
+from novum.match import MatchError, UnknownFirmError
+from novum.match.explain import Explanation, PassageVectors, dense_ref, explain
+from novum.match.firms import (
+    APPLICANT_TYPES,
+    FirmMatch,
+    FirmProfile,
+    applicant_type,
+    firm_key,
+    owner_types,
+    owners,
+    rank_firms,
+)
+from novum.match.industry import in_industries, industry_codes
+from novum.match.signals import Readiness, readiness
+from novum.match.text import check_need, focus, need_parts
+from novum.model import Patent
+from novum.search.fusion import reciprocal_rank_fusion
+from novum.search.prior_art import SearchRequest, search
+from novum.store.needs import LicenceOffer, Need, NeedsRegister
+from novum.store.sqlite import Store
+
+# Words of patent drafting, not of a technology (stemmed): left out of a firm's characteristic terms.
+_PROFILE_STOP = frozenset({
+    "use", "used", "describ", "provid", "method", "system", "apparatus", "devic", "embodi", "invent", "disclos",
+    "present", "base", "may", "includ", "compris", "relat", "accord", "particular", "general", "exampl", "also",
+})  # fmt: skip
+POST_FILTER_DEPTH = 300  # candidates read when a filter must be applied after the search
+NEIGHBOURS = 100  # documents whose owners vote in firm ranking
+NEED_MIN_SCORE = 0.15  # a registered need is listed for a patent from this score up
+
+
+@dataclass(slots=True)
+class MatchOptions:
+    """How to match a need. Classes are prefixes (``H04L``, ``H04L9/``); ``industry`` names resolve to classes."""
+
+    limit: int = 10
+    cpc: list[str] = field(default_factory=list)
+    ipc: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    industry: list[str] = field(default_factory=list)
+    applicant_types: list[str] = field(default_factory=list)
+    available: bool = False
+    exclude: list[str] = field(default_factory=list)
+    mode: str | None = None  # None: hybrid when the store has embeddings, else lexical
+    explain: bool = True
+    by_parts: bool = True  # also search each part of a multi-part need, fused with the whole
+
+
+@dataclass(slots=True)
+class PatentMatch:
+    """A patent for a need: why it matches (evidence per part of the need) and whether it is worth licensing."""
+
+    rank: int
+    number: str
+    score: float
+    patent: Patent
+    readiness: Readiness
+    explanation: Explanation | None
+    applicant_types: list[str]
+    offers: list[LicenceOffer] = field(default_factory=list)
+    family_members: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.patent
+        return {
+            "rank": self.rank,
+            "number": self.number,
+            "title": p.title(),
+            "applicants": owners(p),
+            "applicant_types": self.applicant_types,
+            "cpc": p.cpc,
+            "ipc": p.ipc,
+            "filing_date": p.filing_date,
+            "publication_date": p.publication_date,
+            "score": round(self.score, 4),
+            "explanation": self.explanation.to_dict() if self.explanation else None,
+            "readiness": self.readiness.to_dict(),
+            "offers": [o.to_dict() for o in self.offers],
+            "family_members": self.family_members,
+        }
+
+
+@dataclass(slots=True)
+class NeedMatches:
+    need: str
+    parts: list[str]
+    mode: str
+    matches: list[PatentMatch]
+    examined: int  # candidates read (more than the limit when a filter is applied after the search)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"need": self.need, "parts": self.parts, "mode": self.mode, "filters": self.filters,
+                "examined": self.examined, "matches": [m.to_dict() for m in self.matches]}  # fmt: skip
+
+
+@dataclass(slots=True)
+class NeedMatch:
+    """A registered need that a patent answers."""
+
+    need: Need
+    score: float
+    explanation: Explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.need.to_dict(), "score": round(self.score, 3), "explanation": self.explanation.to_dict()}
+
+
+@dataclass(slots=True)
+class PatentToMarket:
+    """A patent's market: the firms likeliest to use it and the registered needs it answers."""
+
+    number: str
+    patent: Patent
+    readiness: Readiness
+    firms: list[FirmMatch]
+    needs: list[NeedMatch]
+    offers: list[LicenceOffer] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.patent.title(), "applicants": owners(self.patent),
+                "readiness": self.readiness.to_dict(), "firms": [f.to_dict() for f in self.firms],
+                "needs": [n.to_dict() for n in self.needs], "offers": [o.to_dict() for o in self.offers]}  # fmt: skip
+
+
+class Matcher:
+    """Matching over one data directory. ``dense`` are the semantic indexes to use (none: lexical only)."""
+
+    def __init__(
+        self, store: Store, index: LexicalIndex, dense: list[DenseIndex] | None = None, today: dt.date | None = None
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.dense = dense or []
+        self.today = today
+        self.register = NeedsRegister(store)
+        self._passage_ids: dict[str, dict[str, list[int]]] = {}
+
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.dense else "lexical"
+
+    # --- needs to patents ---------------------------------------------------------------------------------------
+    def match_need(self, text: str, options: MatchOptions | None = None) -> NeedMatches:
+        """Patents for a need, best first, each with its evidence per part of the need and its readiness."""
+        options = options or MatchOptions()
+        need = check_need(text)
+        if options.limit < 1:
+            raise MatchError("the limit must be at least 1")
+        unknown = [t for t in options.applicant_types if t not in APPLICANT_TYPES]
+        if unknown:
+            raise MatchError(f"unknown applicant type {unknown[0]!r}; choose from {', '.join(APPLICANT_TYPES)}")
+        filters = self.filters(options)
+        parts = need_parts(need)
+        industries = industry_codes(options.industry) if options.industry else []
+        post = options.available or bool(options.applicant_types) or bool(industries)
+        depth = POST_FILTER_DEPTH if post else options.limit
+        ranked = self.rank(need, parts if options.by_parts else [], filters, depth, options.mode)
+        records = self.store.get_many(n for n, _ in ranked)
+        part_vectors = self._part_vectors(parts) if options.explain else None
+        matches: list[PatentMatch] = []
+        for number, score in ranked:
+            patent = records.get(number)
+            if patent is None:
+                continue
+            if industries and not in_industries(patent, industries):
+                continue
+            types = owner_types(patent)
+            if options.applicant_types and not set(types) & set(options.applicant_types):
+                continue
+            state = self.readiness(patent)
+            if options.available and not state.available:
+                continue
+            explanation = None
+            if options.explain:
+                vectors = part_vectors[1] if part_vectors else None
+                stored = self.stored_vectors(number, part_vectors[0]) if part_vectors else None
+                explanation = explain(parts, patent, vectors, stored)
+            matches.append(PatentMatch(len(matches) + 1, number, score, patent, state, explanation, types))
+            if len(matches) >= options.limit:
+                break
+        offers = self.register.offers(m.number for m in matches)
+        for match in matches:
+            match.offers = [o for o in offers if o.number == match.number]
+        chosen = {"cpc": filters.cpc, "ipc": filters.ipc, "country": filters.country, "industry": industries,
+                  "applicant_types": options.applicant_types, "available": options.available}  # fmt: skip
+        mode = options.mode or self.mode
+        return NeedMatches(need, parts, mode, matches, len(ranked), {k: v for k, v in chosen.items() if v})
+
+    def rank(
+        self, need: str, parts: list[str], filters: Filters, depth: int, mode: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Family-collapsed ranking of a need: the whole text, fused with each part's ranking when there are
+        several parts (each part then speaks for itself instead of being outvoted by the longest)."""
+        mode = mode or self.mode
+        dense = self.dense if mode != "lexical" else None
+        whole = search(self.store, self.index, SearchRequest(focus(need), filters, depth, True, mode), dense)
+        if len(parts) < 2:
+            return [(h.number, h.score) for h in whole]
+        rankings = [[h.number for h in whole]] * 2  # the whole need weighs as much as two parts
+        for part in parts:
+            hits = search(self.store, self.index, SearchRequest(focus(part), filters, depth, True, mode), dense)
+            rankings.append([h.number for h in hits])
+        return reciprocal_rank_fusion(rankings)[: max(depth, 1)]
+
+    def filters(self, options: MatchOptions) -> Filters:
+        return Filters(
+            cpc=list(options.cpc), ipc=list(options.ipc), country=list(options.country), exclude=list(options.exclude)
+        )
+
+    # --- signals ------------------------------------------------------------------------------------------------
+    def readiness(self, patent: Patent) -> Readiness:
+        """Signals of a stored patent: its stored family, and forward citations to any member of it."""
+        key = self.store.family_keys([patent.number]).get(patent.number, "")
+        members = self.store.family_members(key) if key else [patent.number]
+        citing = {row["number"] for member in members for row in self.store.citing(member)}
+        cited = len(citing - set(members))
+        return readiness(patent, as_of=self.today, family=members, forward_citations=cited)
+
+    # --- explanations -------------------------------------------------------------------------------------------
+    def _part_vectors(self, parts: list[str]) -> tuple[DenseIndex, npt.NDArray[np.float32]] | None:
+        """The need's parts embedded by the best model for their language (e5 reads Chinese; bge English)."""
+        if not self.dense:
+            return None
+        chosen = self.dense[0]
+        if any(_cjk(p) for p in parts):
+            chosen = next((d for d in self.dense if "multilingual" in d.model), chosen)
+        return chosen, chosen.embedder.embed_queries(parts)
+
+    def stored_vectors(self, number: str, dense: DenseIndex) -> PassageVectors:
+        ids = self._ids(dense).get(number, [])
+        by_ref: dict[str, npt.NDArray[np.float32]] = {}
+        if ids:
+            vectors = dense.vectors()
+            for pid in ids:
+                by_ref.setdefault(dense_ref(dense.passage_location[pid]), np.asarray(vectors[pid]))
+        return PassageVectors(dense.model, by_ref)
+
+    def _ids(self, dense: DenseIndex) -> dict[str, list[int]]:
+        known = self._passage_ids.get(dense.model)
+        if known is None or sum(len(v) for v in known.values()) > len(dense.passage_number):
+            known = defaultdict(list)
+            for pid, number in enumerate(dense.passage_number):
+                if not dense.deleted[pid]:
+                    known[number].append(pid)
+            self._passage_ids[dense.model] = known
+        return known
+
+    # --- patents to firms and needs -----------------------------------------------------------------------------
+    def match_patent(self, number: str, firms: int = 10, needs: int = 10) -> PatentToMarket:
+        """The firms closest to a stored patent (its own owners and family left out) and the needs it answers."""
+        patent = self.store.get(number)
+        text = patent_text(patent)
+        if not text:
+            raise MatchError(f"{patent.number} has no title, abstract or claims to match on")
+        key = self.store.family_keys([patent.number]).get(patent.number, "")
+        family = self.store.family_members(key) if key else [patent.number]
+        neighbours = self.neighbours(text, Filters(exclude=family), NEIGHBOURS)
+        records = self.store.get_many(n for n, _ in neighbours)
+        found = rank_firms(neighbours, records, patent, firms)
+        return PatentToMarket(
+            patent.number, patent, self.readiness(patent), found, self.needs_for(patent, needs),
+            self.register.offers([patent.number]),
+        )  # fmt: skip
+
+    def neighbours(self, text: str, filters: Filters, depth: int) -> list[tuple[str, float]]:
+        """Documents nearest a patent's text (searched as a document: its passages embedded as passages)."""
+        dense = self.dense or None
+        request = SearchRequest(text, filters, depth, True, self.mode, query_is_document=True)
+        return [(h.number, h.score) for h in search(self.store, self.index, request, dense)]
+
+    def needs_for(self, patent: Patent, limit: int = 10, needs: list[Need] | None = None) -> list[NeedMatch]:
+        """Registered needs the patent answers, best first: each need's parts against the patent's passages."""
+        registered = self.register.needs() if needs is None else needs
+        out: list[NeedMatch] = []
+        for need in registered:
+            parts = need_parts(need.text)
+            vectors = self._part_vectors(parts)
+            stored = self.stored_vectors(patent.number, vectors[0]) if vectors else None
+            explanation = explain(parts, patent, vectors[1] if vectors else None, stored)
+            score = float(np.mean([e.score for e in explanation.evidence])) if explanation.evidence else 0.0
+            if score >= NEED_MIN_SCORE:
+                out.append(NeedMatch(need, score, explanation))
+        out.sort(key=lambda m: -m.score)
+        return out[:limit]
+
+    # --- firms --------------------------------------------------------------------------------------------------
+    def firm_numbers(self, name: str) -> tuple[str, list[str], Counter[str]]:
+        """(key, numbers, spellings) of the stored patents whose applicant or assignee is this firm.
+
+        The index's applicant field finds candidates; a candidate is the firm's when its name's key equals the
+        asked key or extends it word by word ("NVIDIA" finds "NVIDIA Corporation" and "NVIDIA International").
+        """
+        wanted = firm_key(name)
+        words = [w for w in segment(wanted).lower().split() if w]
+        if not words:
+            raise UnknownFirmError(f"{name!r} is not a firm name")
+        clauses = []
+        for word in words:
+            field_name = "applicant_zh" if _cjk(word) else "applicant"
+            query = self.index.index.parse_query(word, [field_name])
+            clauses.append((tantivy.Occur.Must, query))
+        searcher = self.index.index.searcher()
+        found = searcher.search(tantivy.Query.boolean_query(clauses), limit=100_000, count=False)
+        candidates = [searcher.doc(address)["number"][0] for _, address in found.hits]
+        spellings: Counter[str] = Counter()
+        numbers: list[str] = []
+        for number, patent in self.store.get_many(candidates).items():
+            names = [n for n in owners(patent) if _extends(firm_key(n), wanted)]
+            if names:
+                numbers.append(number)
+                spellings.update(names)
+        if not numbers:
+            raise UnknownFirmError(f"no stored patent names the applicant {name!r}")
+        return wanted, sorted(numbers), spellings
+
+    def firm(self, name: str, top_terms: int = 25, top_classes: int = 15) -> FirmProfile:
+        """A firm's profile from its stored patents: classes, characteristic terms, activity by year."""
+        key, numbers, spellings = self.firm_numbers(name)
+        records = self.store.get_many(numbers)
+        classes: Counter[str] = Counter()
+        years: Counter[str] = Counter()
+        counts: Counter[str] = Counter()
+        surface: dict[str, Counter[str]] = defaultdict(Counter)
+        dated: list[tuple[str, str]] = []
+        for patent in records.values():
+            classes.update({s[:4] for s in (*patent.cpc, *patent.ipc) if len(s) >= 4})
+            classes.update({s.split("/")[0] for s in (*patent.cpc, *patent.ipc) if "/" in s})
+            day = patent.publication_date or patent.filing_date or patent.effective_date
+            if day:
+                years[day[:4]] += 1
+                dated.append((day, patent.title() or ""))
+            text = " ".join(t for t in (patent.title(), patent.abstract()) if t)
+            seen: set[str] = set()
+            for term, start, end in term_spans(text):
+                surface[term][text[start:end].lower()] += 1
+                if term not in seen:
+                    counts[term] += 1
+                    seen.add(term)
+        weights = self._tfidf(counts, len(records))
+        best = sorted(weights.items(), key=lambda kv: -kv[1])[:top_terms]
+        named = [(surface[t].most_common(1)[0][0], w) for t, w in best]
+        display = spellings.most_common(1)[0][0]
+        titles = [title for _, title in sorted(dated, reverse=True) if title][:10]
+        return FirmProfile(
+            display, key, [n for n, _ in spellings.most_common()], len(records), numbers,
+            classes.most_common(top_classes), named, sorted(years.items()), applicant_type(display), titles,
+        )  # fmt: skip
+
+    def _tfidf(self, counts: Counter[str], docs: int) -> dict[str, float]:
+        """How characteristic a term is of the firm: its share of the firm's patents against its share of all
+        abstracts in the index (the term's contribution to the KL divergence), so common words score nothing."""
+        searcher = self.index.index.searcher()
+        total = max(searcher.num_docs, 1)
+        out: dict[str, float] = {}
+        for term, n in counts.items():
+            if (n < 2 and docs > 3) or term in _PROFILE_STOP:
+                continue
+            field_name = "abstract_zh" if _cjk(term) else "abstract"
+            df = max(searcher.doc_freq(field_name, term), n)
+            share, background = n / docs, df / total
+            if share > background:
+                out[term] = share * float(np.log(share / background))  # its share of the firm's KL divergence
+        return out
+
+    # --- portfolios ---------------------------------------------------------------------------------------------
+    def portfolio(self, numbers: list[str], firms: int = 5, needs: int = 5) -> Portfolio:
+        """Every patent of a list against the firms and the registered needs; unknown numbers are reported."""
+        rows: list[PatentToMarket] = []
+        missing: list[str] = []
+        registered = self.register.needs()
+        for raw in numbers:
+            try:
+                number = self.store.resolve(raw)
+            except NotFoundError:  # reported with the others
+                missing.append(raw)
+                continue
+            result = self.match_patent(number, firms=firms, needs=0)
+            result.needs = self.needs_for(result.patent, needs, registered)
+            rows.append(result)
+        return Portfolio(rows, missing)
+
+
+@dataclass(slots=True)
+class Portfolio:
+    rows: list[PatentToMarket]
+    missing: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"patents": [r.to_dict() for r in self.rows], "not_found": self.missing}
+
+
+def patent_text(patent: Patent) -> str:
+    """What a patent is matched on: title, abstract and its first independent claim."""
+    claim = next((c.text for c in patent.claims if c.independent and c.text.strip()), "")
+    return " ".join(t for t in (patent.title(), patent.abstract(), claim[:1500]) if t)
+
+
+def _extends(key: str, wanted: str) -> bool:
+    return key == wanted or key.startswith(wanted + " ")
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+__all__ = ["MatchOptions", "Matcher", "NeedMatch", "NeedMatches", "PatentMatch", "PatentToMarket", "Portfolio"]
