@@ -8,6 +8,8 @@ the scorer and models. The same store and the same strategy give the same report
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -99,8 +101,7 @@ def find_references(
     if source.patent is not None:
         key = family_key(source.patent)
         excluded.extend({source.patent.number, *source.patent.family_members, *store.family_members(key)})
-    used = Filters(cutoff, filters.published_before, filters.cpc, filters.ipc, filters.country, filters.kind,
-                   sorted(set(excluded)))  # fmt: skip
+    used = dataclasses.replace(filters, before=cutoff, exclude=sorted(set(excluded)))
     query = claim_query(source.rows())
     hits = search(store, index, SearchRequest(query, used, limit=top))
     strategy = Strategy(

@@ -130,7 +130,8 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     result_page = search_page(store, index, request, indexes if mode != "lexical" else [])
     label = None
     if history is not None:
-        label = history.add(params.q, [h.number for h in result_page.hits], hits=result_page.total).label
+        # a free-text set is the ranked hits shown, as in the CLI: every document sharing a word is no useful set
+        label = history.add(params.q, [h.number for h in result_page.hits]).label
     return SearchPage(
         result_page.hits, result_page.total, False, params.offset, params.limit, result_page.more, "text", mode,
         None, label,
