@@ -47,7 +47,8 @@ _STOP_WORDS = """
     including includes include method methods system systems apparatus device devices means unit provided
     provides providing embodiment embodiments invention present disclosed disclosure example examples herein
     configured portion portions part parts set sets when where while what how all any both only same different
-    further various according associated corresponding respective least order
+    further various according associated corresponding respective least order apparatuses technique techniques
+    aspect aspects approach approaches mechanism mechanisms thereto therein wherein described
     """
 _STOP = frozenset(_STOP_WORDS.split())
 

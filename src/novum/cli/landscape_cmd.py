@@ -104,15 +104,19 @@ def _print_landscape(land: Landscape) -> None:
     for label, value in summary_rows(land):
         summary.add_row(label, value)
     console.print(summary)
-    rows = land.priority_years if land.basis == "priority" else land.publication_years
     years = Table(title=f"activity by {land.basis} year (* incomplete)")
-    for column in ("year", "families", "first filings", "documents", "publications"):
-        years.add_column(column, justify="right")
     published = {r.year: r.documents for r in land.publication_years}
-    for year_row in rows[-20:]:
-        mark = "*" if year_row.incomplete else ""
-        counts = (year_row.families, year_row.first_filings, year_row.documents, published.get(year_row.year, 0))
-        years.add_row(f"{year_row.year}{mark}", *(str(c) for c in counts))
+    if land.basis == "priority":
+        for column in ("year", "families", "first filings", "documents", "publications"):
+            years.add_column(column, justify="right")
+        for year_row in land.priority_years[-20:]:
+            counts = (year_row.families, year_row.first_filings, year_row.documents, published.get(year_row.year, 0))
+            years.add_row(f"{year_row.year}{'*' if year_row.incomplete else ''}", *(str(c) for c in counts))
+    else:
+        for column in ("year", "publications"):
+            years.add_column(column, justify="right")
+        for year_row in land.publication_years[-20:]:
+            years.add_row(f"{year_row.year}{'*' if year_row.incomplete else ''}", str(year_row.documents))
     console.print(years)
     applicants = Table(title="top applicants (cleaned names)")
     for column in ("applicant", "documents", "families", "share", "raw names merged", "country"):
