@@ -17,7 +17,7 @@ from typing import Any
 from novum.index.dense import DenseIndex
 from novum.index.lexical import LexicalIndex, open_index_for_reading
 from novum.ingest.embedding import embedded_models, existing_dense
-from novum.store.sqlite import Store
+from novum.store.sqlite import DB_NAME, Store
 
 
 class Corpus:
@@ -33,6 +33,7 @@ class Corpus:
         self._dense: list[DenseIndex] = []
         self._dense_mark: tuple[tuple[str, int], ...] = ()
         self._dense_store: Store | None = None
+        self._snapshot: tuple[tuple[tuple[int, int], ...], dict[str, Any]] | None = None
         Store(self.data_dir).close()  # create and migrate once, before any reader opens it
 
     def store(self) -> Store:
@@ -78,8 +79,16 @@ class Corpus:
         return {dense.model: dense.embedder.version for dense in self.dense()} if self.models_on_disk() else {}
 
     def snapshot(self) -> dict[str, Any]:
-        """What the results were computed on: the document count and the time of the last change."""
-        return self.store().snapshot()
+        """What the results were computed on: the document count and the time of the last change. Counting reads
+        the whole table, so the answer is kept until the store's files change (any commit changes them)."""
+        mark = tuple(_stamp(self.data_dir / name) for name in (DB_NAME, f"{DB_NAME}-wal"))
+        with self._lock:
+            if self._snapshot is not None and self._snapshot[0] == mark:
+                return dict(self._snapshot[1])
+        figures = self.store().snapshot()
+        with self._lock:
+            self._snapshot = (mark, figures)
+        return dict(figures)
 
     def close(self) -> None:
         with self._lock:
@@ -89,6 +98,14 @@ class Corpus:
             if self._dense_store is not None:
                 self._dense_store.close()
                 self._dense_store = None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _size(path: Path) -> int:
