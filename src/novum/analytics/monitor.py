@@ -78,10 +78,20 @@ class MonitorReport:
 
 
 def poisson_upper(observed: int, expected: float) -> float:
-    """P(X >= observed) for X ~ Poisson(expected)."""
+    """P(X >= observed) for X ~ Poisson(expected), summed upwards (no cancellation when it is tiny)."""
     if observed <= 0:
         return 1.0
-    return max(0.0, 1.0 - poisson_lower(observed - 1, expected))
+    if expected <= 0:
+        return 0.0
+    if observed <= expected:
+        return max(0.0, 1.0 - poisson_lower(observed - 1, expected))
+    total, k = 0.0, observed
+    while True:
+        term = math.exp(k * math.log(expected) - expected - math.lgamma(k + 1))
+        total += term
+        if term < total * 1e-16 or k > observed + 10_000:
+            return min(1.0, total)
+        k += 1
 
 
 def poisson_lower(observed: int, expected: float) -> float:
