@@ -118,6 +118,16 @@ class CitationModel(BaseModel):
     in_store: str | None = Field(None, description="The stored publication this citation resolves to, if any.")
 
 
+class SEIMatchModel(BaseModel):
+    code: str = Field(description="Branch number, e.g. 1.1.")
+    name: str
+    symbol: str = Field(description="The document's class that matched.")
+    scheme: str = Field(description="ipc, or cpc when the document has no IPC.")
+    rule: int = Field(description="The rule's position within its branch (1-based).")
+    ipc_only: bool = Field(description="Whether the concordance rule is IPC-only (else a scope note applies).")
+    scope_note: str
+
+
 class PatentModel(BaseModel):
     number: str
     country: str
@@ -134,7 +144,7 @@ class PatentModel(BaseModel):
     description: list[ParagraphModel] = []
     cpc: list[str] = []
     ipc: list[str] = []
-    sei: list[str] = []
+    sei: list[SEIMatchModel] = Field([], description="Strategic emerging industry branches, each with its reason.")
     applicants: list[PartyModel] = []
     assignees: list[PartyModel] = []
     inventors: list[PartyModel] = []

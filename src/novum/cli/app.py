@@ -14,11 +14,10 @@ import typer
 from platformdirs import user_data_dir
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from novum.analytics.sei import check_code, classify_symbols
+from novum.analytics.sei import check_code
 from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.cli.show import print_hits, render_patent
 from novum.errors import NovumError
-from novum.index.dense import DenseIndex
 from novum.index.embed import EMBEDDERS
 from novum.index.lexical import Filters, LexicalIndex, open_index, open_index_for_reading
 from novum.ingest import pipeline
@@ -26,7 +25,6 @@ from novum.ingest.embedding import (
     EmbeddingWorker,
     configured_models,
     embed_pending,
-    embedded_models,
     existing_dense,
     open_dense,
     rebuild_dense,
@@ -34,10 +32,10 @@ from novum.ingest.embedding import (
 )
 from novum.ingest.formats.records import CSV_COLUMNS, flat_row
 from novum.ingest.registry import describe
-from novum.model import Patent
-from novum.search.prior_art import MODES, Hit, SearchRequest, search
+from novum.search.documents import record_view
+from novum.search.prior_art import Hit
 from novum.search.query import History, render_history
-from novum.search.structured import is_structured, structured_search
+from novum.search.service import SearchParameterError, SearchParams, find_similar, run_search
 from novum.store.lock import writer_lock
 from novum.store.sqlite import Store
 
@@ -229,28 +227,24 @@ def search_command(
         kind=kind or [],
         sei=[check_code(code) for code in sei or []],
     )
-    if syntax not in ("auto", "text", "query"):
-        raise typer.BadParameter("use auto, text or query", param_hint="--syntax")
+    params = SearchParams(
+        query, syntax=syntax, mode=mode, filters=filters, collapse=collapse, explain=explain,  # type: ignore[arg-type]
+        limit=limit, rerank=rerank, workspace=workspace, record=history, default_operator=default_operator,
+    )  # fmt: skip
     with Store(data_dir(data)) as store:
         index = ready_index(store)
-        log = History(store, workspace) if history else None
-        if syntax == "query" or (syntax == "auto" and is_structured(query)):
-            dense = existing_dense(store) if "sem(" in query.replace(" ", "").lower() else []
-            found = structured_search(
-                store, index, query, filters, limit, dense=dense, collapse_families=collapse, explain=explain,
-                history=log, default_operator=default_operator,
-            )  # fmt: skip
-            result = found.result
-            bound = "at least " if result.total_is_lower_bound else ""
-            title = f"{result.label + ': ' if result.label else ''}{result.query} ({bound}{result.total:,} documents)"
-            _print(found.hits, title, fmt, found.explanations)
-            return
-        chosen = _mode(mode, store)
-        dense = existing_dense(store) if chosen != "lexical" else []
-        request = SearchRequest(query, filters, limit, collapse, chosen, rerank)
-        hits = _run(store, index, request, dense)
-        label = log.add(query, [h.number for h in hits]).label if log is not None else None
-    _print(hits, f"{label}: {query}" if label else query, fmt)
+        try:
+            page = run_search(store, index, params, lambda: existing_dense(store))
+        except SearchParameterError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--mode") from exc
+    if page.syntax == "query":
+        bound = "at least " if page.total_is_lower_bound else ""
+        label = f"{page.set_label}: " if page.set_label else ""
+        _print(page.hits, f"{label}{page.parsed} ({bound}{page.total:,} documents)", fmt, page.explanations)
+    else:
+        _print(page.hits, f"{page.set_label}: {query}" if page.set_label else query, fmt, page.explanations)
 
 
 @app.command("history")
@@ -286,12 +280,13 @@ def similar(
 ) -> None:
     """Prior art for a patent in the store: cut-off at its priority date, its own family left out."""
     with Store(data_dir(data)) as store:
-        patent = store.get(number)
         index = ready_index(store)
-        chosen = _mode(mode, store)
-        dense = existing_dense(store) if chosen != "lexical" else []
-        request = similar_request(store, patent, limit, chosen, rerank)
-        hits = _run(store, index, request, dense)
+        try:
+            patent, hits = find_similar(
+                store, index, number, lambda: existing_dense(store), limit=limit, mode=mode, rerank=rerank
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--mode") from exc
     _print(hits, f"prior art for {patent.number}", fmt)
 
 
@@ -329,36 +324,6 @@ def embed(
     console.print(f"embedded {total:,} documents")
 
 
-def similar_request(store: Store, patent: Patent, limit: int, mode: str, rerank: bool) -> SearchRequest:
-    """Search with the patent's own text, before its priority date, excluding its family."""
-    text = " ".join(filter(None, (patent.title(), patent.abstract(), _first_claim(patent))))
-    family = store.family_members(store.family_keys([patent.number]).get(patent.number, ""))
-    filters = Filters(
-        before=patent.effective_date, exclude=list(dict.fromkeys([patent.number, *family, *patent.family_members]))
-    )
-    return SearchRequest(text, filters, limit, True, mode, rerank, query_is_document=True)
-
-
-def _first_claim(patent: Patent) -> str | None:
-    return next((c.text for c in patent.claims if c.independent), None)
-
-
-def _mode(mode: str | None, store: Store) -> str:
-    """The mode asked for; by default hybrid when the data directory has embeddings (it wins on the benchmarks)."""
-    if mode is None:
-        return "hybrid" if embedded_models(store) else "lexical"
-    if mode not in MODES:
-        raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
-    return mode
-
-
-def _run(store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex]) -> list[Hit]:
-    try:
-        return search(store, index, request, dense)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--mode") from exc
-
-
 def _print(hits: list[Hit], title: str, fmt: OutputFormat, explanations: dict[str, list[str]] | None = None) -> None:
     rows = [hit.to_dict() for hit in hits]
     for row in rows:
@@ -384,8 +349,7 @@ def show(
             sys.stdout.buffer.write(store.raw(patent.number) or b"")
             return
         if fmt == "json":
-            sei = [m.to_dict() for m in classify_symbols(patent.ipc, patent.cpc)]
-            emit_json({**patent.to_dict(), "sei": sei, "provenance": store.provenance(patent.number)})
+            emit_json(record_view(store, patent))
         else:
             render_patent(patent, store.provenance(patent.number))
 
@@ -465,5 +429,10 @@ def main() -> None:
 
 
 # Commands kept in their own modules (novum claims / chart / eval) register on `app` when imported.
-from novum.cli import claims_cmd, eval_cmd, match_cmd  # noqa: E402,F401
-from novum.cli import landscape_cmd  # noqa: E402,F401  (novum landscape / monitor / industries)
+from novum.cli import (  # noqa: E402,F401
+    claims_cmd,
+    eval_cmd,
+    landscape_cmd,  # noqa: E402,F401  (novum landscape / monitor / industries)
+    match_cmd,
+    serve_cmd,
+)

@@ -15,15 +15,16 @@ from novum.store.sqlite import Store, family_key
 def record_view(store: Store, patent: Patent) -> dict[str, Any]:
     """The whole normalised record, its provenance and its derived fields (strategic emerging industries)."""
     out = {**patent.to_dict(), "provenance": store.provenance(patent.number)}
-    out["sei"] = sei_codes(patent)
+    out["sei"] = sei_matches(patent)
     return out
 
 
-def sei_codes(patent: Patent) -> list[str]:
-    """The document's strategic emerging industry branches (CNIPA 2021 concordance), derived from its classes."""
-    from novum.analytics.sei import codes
+def sei_matches(patent: Patent) -> list[dict[str, Any]]:
+    """The document's strategic emerging industry branches (CNIPA 2021 concordance), each with the class and the
+    rule that put it there; derived from its classes, never stored."""
+    from novum.analytics.sei import classify_symbols
 
-    return codes(patent.ipc, patent.cpc)
+    return [match.to_dict() for match in classify_symbols(patent.ipc, patent.cpc)]
 
 
 def claim_tree(patent: Patent, lang: str | None = None) -> dict[str, Any]:
