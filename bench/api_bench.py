@@ -76,6 +76,14 @@ def synthetic_dense(store: Store) -> None:
     print(f"HNSW graph over {len(items):,} vectors built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -181,6 +189,7 @@ def main() -> None:
     server = start_server(data, port)
     base = f"http://127.0.0.1:{port}"
     rows = []
+    memory = [rss_mb(server.pid)]
     try:
         for name, paths in routes.items():
             direct_ms = direct(library[name], args.seconds / 2)
@@ -188,6 +197,10 @@ def main() -> None:
             many, count, many_errors = load(base, token, paths, args.clients, args.seconds)
             rows.append((name, percentiles(direct_ms), percentiles(single), percentiles(many),
                          count / args.seconds, single_errors + many_errors))  # fmt: skip
+            memory.append(rss_mb(server.pid))
+        for _ in range(2):  # the same load again: memory must stay flat once caches are warm
+            load(base, token, [p for paths in routes.values() for p in paths], args.clients, args.seconds)
+            memory.append(rss_mb(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -199,6 +212,10 @@ def main() -> None:
     for name, lib, one, many, rate, errors in rows:
         print(f"| {name} | {lib[0]:.1f} / {lib[1]:.1f} | {one[0]:.1f} / {one[1]:.1f} | {one[0] - lib[0]:.1f} |"
               f" {many[0]:.1f} / {many[1]:.1f} | {rate:.0f} | {errors} |")
+    after_routes = ", ".join(f"{m:.0f}" for m in memory[1:4])
+    after_rounds = ", ".join(f"{m:.0f}" for m in memory[4:])
+    print(f"\nserver RSS MB: at start {memory[0]:.0f}; after each route's runs {after_routes};"
+          f" after two more mixed rounds {after_rounds}")
 
 
 if __name__ == "__main__":
