@@ -236,3 +236,12 @@ def test_reads_never_write(client: TestClient, tokens: dict[str, str], api_data:
                 "/api/v1/export?q=wireless&format=csv", "/api/v1/stats"):  # fmt: skip
         assert client.get(url, headers=headers).status_code == 200
     assert state() == before
+
+
+def test_sei_filter_codes_are_checked(client: TestClient, tokens: dict[str, str]) -> None:
+    headers = bearer(tokens["read"])
+    unknown = client.get("/api/v1/search", params={"q": "relay", "sei": "99.9"}, headers=headers)
+    assert unknown.status_code == 400 and "1.1" in unknown.json()["error"]["message"]
+    known = client.get("/api/v1/search", params={"q": "relay", "sei": "6"}, headers=headers)
+    assert known.status_code == 200
+    assert all(any(code.startswith("6") for code in hit["sei"]) for hit in known.json()["hits"])

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
+from novum.analytics.sei import check_code
 from novum.api.errors import ApiError
 from novum.corpus import Corpus
 from novum.index.lexical import Filters
@@ -40,13 +41,8 @@ def make_filters(
     before: str | None, published_before: str | None, cpc: list[str], ipc: list[str], country: list[str],
     kind: list[str], sei: list[str] | None = None,
 ) -> Filters:  # fmt: skip
-    filters = Filters(
+    return Filters(
         before=iso_date(before, "before"), published_before=iso_date(published_before, "published_before"),
         cpc=[c for c in cpc if c], ipc=[c for c in ipc if c], country=[c for c in country if c],
-        kind=[k for k in kind if k],
+        kind=[k for k in kind if k], sei=[check_code(code) for code in sei or [] if code],
     )  # fmt: skip
-    if sei:
-        if not hasattr(filters, "sei"):
-            raise ApiError(400, "bad_request", "this novum cannot filter by strategic emerging industry yet")
-        filters.sei = [s for s in sei if s]  # type: ignore[attr-defined]
-    return filters
