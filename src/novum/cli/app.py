@@ -38,6 +38,7 @@ from novum.search.query import History, render_history
 from novum.search.service import SearchParameterError, SearchParams, find_similar, run_search
 from novum.store.lock import writer_lock
 from novum.store.sqlite import Store
+from novum.watch.service import after_ingest
 
 app = typer.Typer(
     help="novum: ingest patent publications, search prior art, from the command line.",
@@ -150,6 +151,7 @@ def ingest(
             if worker is not None:
                 worker.finish()
             bar.update(task, description="done")
+        watched = after_ingest(store)  # never raises: an unreachable webhook or SMTP server is recorded, not fatal
     console.print(
         counts_table(
             "ingest summary",
@@ -165,6 +167,10 @@ def ingest(
             ],
         )
     )
+    if watched.watches:
+        from novum.cli.watch_cmd import print_report
+
+        print_report(watched)
     for problem in ingester.problems[:show_problems]:
         errors.print(f"[yellow]quarantined[/yellow] {problem}", markup=True, highlight=False)
     if len(ingester.problems) > show_problems:
@@ -435,4 +441,5 @@ from novum.cli import (  # noqa: E402,F401
     landscape_cmd,  # noqa: E402,F401  (novum landscape / monitor / industries)
     match_cmd,
     serve_cmd,
+    watch_cmd,
 )

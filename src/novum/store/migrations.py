@@ -159,7 +159,71 @@ MIGRATIONS: list[str] = [
         WHERE json_extract(c.value, '$.country') IS NOT NULL AND json_extract(c.value, '$.doc_number') IS NOT NULL;
     """,
     # 6: watches, the alert ledger, per-watch watermarks and deliveries (issue 11).
-    "-- reserved for watches (issue 11)",
+    # ``watch_feed`` gives every stored document version a sequence number (the percolator's input queue; a watch's
+    # watermark is the last sequence it evaluated); ``watch_alerts`` is the ledger, one row per watch x family x
+    # reason ever; ``watch_deliveries`` the state of each alert on each channel; ``watch_attempts`` every try.
+    """
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL CHECK (kind IN ('search', 'portfolio', 'competitor', 'industry')),
+        spec TEXT NOT NULL,
+        frequency TEXT NOT NULL CHECK (frequency IN ('immediate', 'daily', 'weekly')),
+        webhook TEXT,
+        email TEXT,
+        feed_token TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        watermark INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_run_at TEXT,
+        last_sent_at TEXT
+    );
+    CREATE TABLE watch_feed (
+        number TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        seq INTEGER NOT NULL UNIQUE
+    );
+    CREATE INDEX watch_documents_hash ON documents (number, content_hash);
+    CREATE TABLE watch_alerts (
+        id INTEGER PRIMARY KEY,
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        family TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        number TEXT NOT NULL,
+        title TEXT,
+        detail TEXT NOT NULL,
+        score REAL,
+        seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (watch_id, family, reason)
+    );
+    CREATE INDEX watch_alerts_watch ON watch_alerts (watch_id, id);
+    CREATE TABLE watch_deliveries (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES watch_alerts (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),
+        target TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        sent_at TEXT,
+        UNIQUE (alert_id, channel)
+    );
+    CREATE INDEX watch_deliveries_state ON watch_deliveries (state);
+    CREATE TABLE watch_attempts (
+        id INTEGER PRIMARY KEY,
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        alerts INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        status INTEGER,
+        error TEXT,
+        at TEXT NOT NULL
+    );
+    """,
     # 7: the needs register (a firm's problem in its own words, with a contact and an industry) and open-licence
     # offers (a patent's licensor and terms, imported from a platform's listing); re-imports are idempotent.
     """
