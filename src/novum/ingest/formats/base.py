@@ -66,8 +66,10 @@ class StreamFormat(ABC):
         """Yield every record; a bad record becomes a ``ParsedDocument`` with ``error`` set, never an exception."""
 
 
-# What mapping a malformed but parseable document onto the model can raise: reported, never propagated.
-MAPPING_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError)
+# What mapping a malformed but parseable document onto the model raises: the data is bad, so the document goes
+# to the quarantine. ``TypeError``/``AttributeError`` are not here: they are bugs in a reader, and a bug must fail
+# loudly rather than quarantine good documents as if their data were bad.
+MAPPING_ERRORS = (ValueError, KeyError, IndexError)
 
 
 def mapped(position: str, raw: bytes, format_name: str, build: Callable[[], Patent]) -> ParsedDocument:

@@ -79,7 +79,7 @@ def _document(rows: list[tuple[int, bytes, list[str]]]) -> ParsedDocument:
     raw = b"".join(r[1] for r in rows)
     try:
         patent = to_patent([r[2] for r in rows])
-    except (ValueError, KeyError, IndexError, TypeError, etree.XMLSyntaxError) as exc:
+    except (ValueError, KeyError, IndexError, etree.XMLSyntaxError) as exc:
         return ParsedDocument(position, raw, error=f"{EpFullTextTsv.name}: {exc}", format=EpFullTextTsv.name)
     return ParsedDocument(position, raw, patent=patent, format=EpFullTextTsv.name)
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from novum.ingest.formats._record_shape import check_record, check_strings
 from novum.ingest.formats.base import ParsedDocument, StreamFormat
 from novum.model import Paragraph, Party, Patent
 from novum.normalize.classification import normalize_symbol, unique
@@ -86,9 +87,11 @@ def _record(data: Any, position: str, raw: bytes) -> ParsedDocument:
         return ParsedDocument(position, raw, error="not a JSON object")
     try:
         if "source_path" in data and "description_head" in data:
+            check_strings(data, _API_EVANGELIST_TEXT)
             return ParsedDocument(position, raw, patent=_api_evangelist(data), format="api-evangelist-jsonl")
+        check_record(data)
         return ParsedDocument(position, raw, patent=_normalised(data))
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, KeyError) as exc:  # bad data; a TypeError here would be a bug in this reader
         return ParsedDocument(position, raw, error=f"unusable record: {exc}")
 
 
@@ -104,6 +107,9 @@ def _normalised(data: dict[str, Any]) -> Patent:
     if not data.get("country"):
         raise ValueError("no country")
     return Patent.from_dict(data)
+
+
+_API_EVANGELIST_TEXT = ("date", "title", "abstract", "owner", "owner_country", "owner_city", "description_head")
 
 
 def _api_evangelist(data: dict[str, Any]) -> Patent:
