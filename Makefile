@@ -33,6 +33,9 @@ demo: setup
 	$(BIN)/novum stats --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "encrypted file access control by application" --before 2013-06-01 --limit 5 --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "Buchholz relay between transformer tank and conservator" --limit 3 --data-dir $(DEMO_DATA)
+	$(BIN)/novum landscape "pa=nvidia" --data-dir $(DEMO_DATA)
+	$(BIN)/novum landscape "pa=nvidia" -f html -o $(DEMO_DATA)/landscape-nvidia.html --data-dir $(DEMO_DATA)
+	$(BIN)/novum monitor "pa=nvidia" --data-dir $(DEMO_DATA)
 
 serve: setup
 	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
@@ -48,6 +51,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/api_bench.py
+	$(BIN)/python bench/landscape_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

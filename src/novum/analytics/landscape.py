@@ -196,8 +196,9 @@ def _terms(patent: Patent) -> set[str]:
 class _Tally:
     """Accumulators of one pass over the records."""
 
-    def __init__(self, cleaner: ApplicantCleaner) -> None:
+    def __init__(self, cleaner: ApplicantCleaner, term_years: dict[str, range] | None = None) -> None:
         self.cleaner = cleaner
+        self.term_years = term_years
         self.families: dict[str, int | None] = {}  # family key → earliest priority year
         self.family_docs: dict[str, list[str]] = defaultdict(list)
         self.priority_docs: Counter[int] = Counter()
@@ -282,12 +283,24 @@ class _Tally:
         for code in sei.codes(patent.ipc, patent.cpc):
             self._count("sei", code, number)
         self.spellings[_short(patent.country, patent.doc_number)] = number
-        cited = {_cited_key(c.number, c.country, c.doc_number) for c in patent.citations if c.is_patent}
-        self.cites[number] = {c for c in cited if c}
-        terms = _terms(patent)
-        for kind, year in (("priority", prio), ("publication", pub)):
-            if year is not None:
-                self.term_counts[(kind, year)].update(terms)
+        cited = {
+            f"{c.country}{c.doc_number.lstrip('0')}" if c.country and c.doc_number else _cited_key(c.number)
+            for c in patent.citations
+            if c.number or c.doc_number
+        }
+        cited.discard(None)
+        self.cites[number] = cited  # type: ignore[assignment]
+        wanted = [
+            (k, y) for k, y in (("priority", prio), ("publication", pub)) if y is not None and self.counts_terms(k, y)
+        ]
+        if wanted:
+            terms = _terms(patent)
+            for slot in wanted:
+                self.term_counts[slot].update(terms)
+
+    def counts_terms(self, kind: str, year: int) -> bool:
+        """Whether terms of a document of this year are needed (only the two windows are, when ``as_of`` is known)."""
+        return self.term_years is None or year in self.term_years[kind]
 
     def _count(self, dimension: str, value: str, number: str) -> None:
         self.counters[dimension][value] += 1
@@ -301,15 +314,10 @@ def _short(country: str, doc_number: str) -> str:
 _CITED = re.compile(r"^([A-Z]{2})0*(\d+)")
 
 
-def _cited_key(number: str | None, country: str | None, doc_number: str | None) -> str | None:
-    if number:
-        match = _CITED.match(number)
-        if match:
-            return f"{match.group(1)}{match.group(2)}"
-    if country and doc_number:
-        digits = re.sub(r"\D", "", doc_number)
-        return f"{country.upper()}{digits.lstrip('0')}" if digits else None
-    return None
+def _cited_key(number: str | None) -> str | None:
+    """The comparison key of a cited number written as one string (``US4382867``)."""
+    match = _CITED.match(number) if number else None
+    return f"{match.group(1)}{match.group(2)}" if match else None
 
 
 def landscape(
@@ -324,17 +332,16 @@ def landscape(
 ) -> Landscape:
     """The landscape of ``records``. ``as_of`` (ISO date) fixes which years are complete; by default it is the
     newest publication date in the snapshot, else in the records, so the same data always gives the same figures."""
-    tally = _Tally(cleaner or ApplicantCleaner())
+    snap = snapshot or {}
+    known = as_of or snap.get("latest_publication")
+    term_years = _term_years(_complete_years(dt.date.fromisoformat(known))) if known else None
+    tally = _Tally(cleaner or ApplicantCleaner(), term_years)
     for patent in records:
         tally.add(patent)
     n = len(tally.prio_year)
-    snap = snapshot or {}
-    latest = as_of or snap.get("latest_publication") or _latest(tally)
+    latest = known or _latest(tally)
     as_of_date = dt.date.fromisoformat(latest) if latest else dt.date.today()
-    complete = {
-        "priority": _complete_priority_year(as_of_date),
-        "publication": _complete_publication_year(as_of_date),
-    }
+    complete = _complete_years(as_of_date)
     dated = sum(1 for y in tally.prio_year.values() if y is not None)
     basis = "priority" if n and dated * 2 >= n else "publication"
     basis_year = tally.prio_year if basis == "priority" else tally.pub_year
@@ -385,6 +392,15 @@ def landscape(
         matrix=_matrix(tally, basis_year, last),
         members={k: dict(v) for k, v in tally.members.items()},
     )
+
+
+def _complete_years(as_of: dt.date) -> dict[str, int]:
+    return {"priority": _complete_priority_year(as_of), "publication": _complete_publication_year(as_of)}
+
+
+def _term_years(complete: dict[str, int]) -> dict[str, range]:
+    """The years of the two emerging-term windows, per basis."""
+    return {kind: range(last - RECENT_WINDOW - EARLY_WINDOW + 1, last + 1) for kind, last in complete.items()}
 
 
 def _latest(tally: _Tally) -> str | None:

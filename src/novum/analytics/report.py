@@ -87,14 +87,16 @@ def _write_json(land: Landscape, path: Path) -> None:
 
 
 # --- HTML --------------------------------------------------------------------------------------------------------
-_SCRIPT = """
+DRILL_SCRIPT = """
 const drill = JSON.parse(document.getElementById('drill').textContent);
+const links = JSON.parse(document.getElementById('links').textContent);
+const item = n => '<li>' + (links ? '<a href="' + links + encodeURIComponent(n) + '">' + n + '</a>' : n) + '</li>';
 document.querySelectorAll('svg.chart .bar').forEach(bar => bar.addEventListener('click', () => {
   const dim = bar.dataset.dimension, key = bar.dataset.key;
   const found = (drill[dim] || {})[key] || [];
   const panel = document.getElementById('panel');
   panel.querySelector('h3').textContent = dim + ' ' + key + ': ' + found.length + ' documents';
-  panel.querySelector('ol').innerHTML = found.map(n => '<li>' + n + '</li>').join('');
+  panel.querySelector('ol').innerHTML = found.map(item).join('');
   panel.hidden = false;
 }));
 """
@@ -107,8 +109,11 @@ border:1px solid #888;padding:8px;font-size:12px}
 """
 
 
-def html_report(land: Landscape) -> str:
-    """The whole report as one self-contained HTML page (no external script, style or font)."""
+def html_report(land: Landscape, document_url: str | None = None, script_src: str | None = None) -> str:
+    """The whole report as one self-contained HTML page (no external script, style or font).
+
+    ``document_url`` (``/patents/``) turns drill-down numbers into links; ``script_src`` loads the drill-down script
+    from that URL instead of inline (for a server whose content-security policy forbids inline scripts)."""
     specs = chart_specs(land)
     drill: dict[str, dict[str, list[str]]] = {}
     for spec in specs:
@@ -142,7 +147,9 @@ def html_report(land: Landscape) -> str:
                  f"{escape(json.dumps(land.snapshot, ensure_ascii=False, indent=1))}</pre>")  # fmt: skip
     parts.append("<div id='panel' hidden><h3></h3><ol></ol></div>")
     parts.append(f"<script type='application/json' id='drill'>{_json_for_script(drill)}</script>")
-    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    parts.append(f"<script type='application/json' id='links'>{_json_for_script(document_url or '')}</script>")
+    script = f"<script src='{escape(script_src)}'></script>" if script_src else f"<script>{DRILL_SCRIPT}</script>"
+    parts.append(f"{script}</body></html>")
     return "".join(parts)
 
 

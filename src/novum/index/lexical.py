@@ -19,6 +19,7 @@ import tantivy
 
 from novum.errors import NovumError
 from novum.analytics import sei
+from novum.analytics import sei
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.text import has_cjk
@@ -197,6 +198,8 @@ class LexicalIndex:
             doc.add_text("ipc", symbol)
         for code in sei.index_terms(sei.codes(patent.ipc, patent.cpc)):  # "1.1" and its section "1"
             doc.add_text("sei", code)
+        for code in sei.index_terms(sei.codes(patent.ipc, patent.cpc)):  # "1.1" and its section "1"
+            doc.add_text("sei", code)
         doc.add_text("country", patent.country)
         if patent.kind:
             doc.add_text("kind", patent.kind)
@@ -257,6 +260,10 @@ class LexicalIndex:
             if values:
                 terms = [tantivy.Query.term_query(self.schema, name, v.upper()) for v in values]
                 clauses.append((tantivy.Occur.Must, self._any(terms)))
+        if filters.sei:
+            codes = [sei.check_code(code) for code in filters.sei]
+            terms = [tantivy.Query.term_query(self.schema, "sei", code, index_option="basic") for code in codes]
+            clauses.append((tantivy.Occur.Must, self._any(terms)))
         if filters.sei:
             codes = [sei.check_code(code) for code in filters.sei]
             terms = [tantivy.Query.term_query(self.schema, "sei", code, index_option="basic") for code in codes]

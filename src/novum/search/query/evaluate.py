@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
+from novum.analytics.sei import codes as sei_codes
 from novum.model import Patent
 from novum.search.query.ast import (
     And,
@@ -133,6 +134,9 @@ class Evaluator:
             return f"country {patent.country}" if patent.country == node.value else None
         if node.field == "kind":
             return f"kind {patent.kind}" if patent.kind == node.value else None
+        if node.field == "sei":
+            found = [c for c in sei_codes(patent.ipc, patent.cpc) if c == node.value or c.startswith(node.value + ".")]
+            return f"sei {found[0]}" if found else None
         if node.field == "sei":
             found = [c for c in sei_codes(patent.ipc, patent.cpc) if c == node.value or c.startswith(node.value + ".")]
             return f"sei {found[0]}" if found else None

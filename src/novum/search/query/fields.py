@@ -50,6 +50,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "country": ("country", "pc", "cc", "国家", "国别"),
     "kind": ("kind", "kd", "kc", "文献类型"),
     "sei": ("sei", "战略性新兴产业", "战新产业"),  # CNIPA strategic emerging industry code: sei=1.1, sei=1
+    "sei": ("sei", "战略性新兴产业", "战新产业"),  # CNIPA strategic emerging industry code: sei=1.1, sei=1
     "published": ("published", "pd", "isd", "pubdate", "公开日", "公告日", "授权公告日", "公开公告日"),
     "filed": ("filed", "ad", "apd", "fd", "filing", "申请日"),
     "priority": ("priority", "prd", "prad", "优先权日"),

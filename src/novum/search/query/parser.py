@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from novum.analytics.sei import UnknownSEIError, check_code
+from novum.analytics.sei import UnknownSEIError, check_code
 from novum.normalize.classification import normalize_symbol
 from novum.search.query.ast import (
     And,

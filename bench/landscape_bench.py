@@ -1,0 +1,136 @@
+"""A full landscape over 100k documents (and the 1M projection) against plain SQL GROUP BY queries on the same store.
+
+Corpus: real records replicated to the target size. The base is the 2,244 PatSnap records (IPC, priority dates,
+applicants, citations; evaluation-only, read in place from ../shared/data) and the 5,169 PatentsView NVIDIA grants
+(CPC, assignees; the demo data). A copy gets a new number, its dates shifted back by 0-7 whole years (so activity
+spreads over the years as a real collection's does) and its own family; titles, abstracts, classes, applicants and
+citations are the original's. Records are written to the store directly (no parsing: ingest has its own benchmark).
+
+Measured in the same run on the same store:
+  * baseline: plain SQL GROUP BY counts (``AnalyticsReader.sql_counts``: by publication year, priority year with
+    distinct families, office, first IPC and CPC subclass, first assignee);
+  * novum: ``build_landscape`` of the whole store (read without claims and descriptions, then every figure: years,
+    cleaned applicants, classes with titles, SEI, co-occurrence, citations, growth, concentration, entrants,
+    emerging terms, class x year matrix), split into reading and computing.
+
+    python bench/landscape_bench.py [--docs 100000] [--sizes 25000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+PATSNAP = REPO.parent / "shared" / "data" / "bench" / "patsnap" / "patsnap-corpus"
+NVIDIA = REPO / "data" / "demo" / "patentsview-nvidia"
+
+from novum.analytics.landscape import landscape  # noqa: E402
+from novum.analytics.service import build_landscape, make_scope  # noqa: E402
+from novum.ingest.reader import read_file  # noqa: E402
+from novum.model import Patent  # noqa: E402
+from novum.store.analytics import AnalyticsReader  # noqa: E402
+from novum.store.sqlite import Store, StoredDocument  # noqa: E402
+
+
+def base_records() -> list[Patent]:
+    records: list[Patent] = []
+    for path in sorted(PATSNAP.glob("*.xml")):
+        records.extend(d.patent for d in read_file(path) if d.patent is not None)
+    records.extend(d.patent for d in read_file(NVIDIA / "nvidia_patent.csv.gz") if d.patent is not None)
+    return records
+
+
+def _shift(iso: str | None, years: int) -> str | None:
+    if not iso or years == 0:
+        return iso
+    year = int(iso[:4]) - years
+    day = "28" if iso[5:] == "02-29" else iso[8:]
+    return f"{year:04d}-{iso[5:7]}-{day}"
+
+
+def replica(patent: Patent, copy: int) -> Patent:
+    shift = copy % 8
+    out = dataclasses.replace(
+        patent,
+        doc_number=f"{patent.doc_number}{copy:03d}",
+        priority_date=_shift(patent.priority_date, shift),
+        filing_date=_shift(patent.filing_date, shift),
+        publication_date=_shift(patent.publication_date, shift),
+        priority_claims=[dataclasses.replace(p, date=_shift(p.date, shift)) for p in patent.priority_claims],
+        family_id=f"{patent.family_id}-{copy}" if patent.family_id else None,
+        family_members=[],
+        claims=[],
+        description=[],
+    )
+    return out
+
+
+def build(target: Path, records: list[Patent], size: int) -> float:
+    started = time.perf_counter()
+    with Store(target) as store:
+        batch: list[StoredDocument] = []
+        for i in range(size):
+            copy, index = divmod(i, len(records))
+            patent = records[index] if copy == 0 else replica(records[index], copy)
+            batch.append(StoredDocument(patent, b"", "bench", f"copy {copy}", "bench"))
+            if len(batch) == 2000:
+                store.upsert(batch)
+                batch = []
+        store.upsert(batch)
+    return time.perf_counter() - started
+
+
+def measure(target: Path) -> dict[str, float]:
+    with Store(target) as store:
+        reader = AnalyticsReader(store)
+        started = time.perf_counter()
+        counts = reader.sql_counts()
+        sql = time.perf_counter() - started
+        started = time.perf_counter()
+        records = list(reader.records())
+        read = time.perf_counter() - started
+        snapshot = reader.snapshot()
+        started = time.perf_counter()
+        land = landscape(records, snapshot=snapshot)
+        compute = time.perf_counter() - started
+        del records
+        started = time.perf_counter()
+        again = build_landscape(store, make_scope())
+        full = time.perf_counter() - started
+    assert again.documents == land.documents == sum(counts["office"].values())
+    return {"documents": land.documents, "sql": sql, "read": read, "compute": compute, "full": full}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="25000,100000", help="comma-separated corpus sizes")
+    args = parser.parse_args()
+    records = base_records()
+    print(f"base: {len(records):,} real records (PatSnap + PatentsView NVIDIA)")
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix="novum-landscape-bench-") as folder:
+            seconds = build(Path(folder), records, size)
+            print(f"built {size:,} documents in {seconds:.1f} s", flush=True)
+            rows.append(measure(Path(folder)))
+            print(rows[-1], flush=True)
+    print()
+    print("| documents | SQL GROUP BY s | landscape s (read + compute) | read s | compute s | vs SQL |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row['documents']:,} | {row['sql']:.2f} | {row['full']:.1f} | {row['read']:.1f} | "
+              f"{row['compute']:.1f} | {row['full'] / row['sql']:.0f}x |")  # fmt: skip
+    last = rows[-1]
+    factor = 1_000_000 / last["documents"]
+    print(f"\n1M projection (linear from {last['documents']:,}): landscape {last['full'] * factor:.0f} s, "
+          f"SQL {last['sql'] * factor:.1f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
