@@ -19,14 +19,14 @@ import tantivy
 
 from novum.errors import NovumError
 from novum.analytics import sei
-from novum.analytics import sei
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
+from novum.normalize.numbers import priority_keys
 from novum.normalize.text import has_cjk
 from novum.store.sqlite import Store, family_key
 
 INDEX_DIR = "lexical"
-SCHEMA_VERSION = 3  # 3: the derived `sei` field (strategic emerging industries, from IPC)
+SCHEMA_VERSION = 4  # 3: the derived `sei` field (strategic emerging industries, from IPC); 4: priority numbers
 TEXT_FIELDS = ("title", "abstract", "claims", "independent_claims", "description", "applicant", "inventor")
 # Fields free-text search ranks on; the others are there for fielded queries (applicant=..., independent claims).
 RANKED_FIELDS = ("title", "abstract", "claims", "description")
@@ -105,7 +105,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="novum_en")
     for name in ZH_FIELDS:
         builder.add_text_field(name, tokenizer_name="novum_zh")
-    for name in ("cpc", "ipc", "country", "kind", "numbers", "sei"):
+    for name in ("cpc", "ipc", "country", "kind", "numbers", "sei", "priority_numbers"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in DATE_FIELDS:
         builder.add_integer_field(name, indexed=True, fast=True)
@@ -198,13 +198,13 @@ class LexicalIndex:
             doc.add_text("ipc", symbol)
         for code in sei.index_terms(sei.codes(patent.ipc, patent.cpc)):  # "1.1" and its section "1"
             doc.add_text("sei", code)
-        for code in sei.index_terms(sei.codes(patent.ipc, patent.cpc)):  # "1.1" and its section "1"
-            doc.add_text("sei", code)
         doc.add_text("country", patent.country)
         if patent.kind:
             doc.add_text("kind", patent.kind)
         for spelling in {patent.number, f"{patent.country}{patent.doc_number}", patent.doc_number}:
             doc.add_text("numbers", spelling)
+        for key in priority_keys(patent):  # `pr=EP20160185466`, with and without the country
+            doc.add_text("priority_numbers", key)
         dates = {
             "effective": patent.effective_date,
             "published": patent.publication_date,
@@ -260,10 +260,6 @@ class LexicalIndex:
             if values:
                 terms = [tantivy.Query.term_query(self.schema, name, v.upper()) for v in values]
                 clauses.append((tantivy.Occur.Must, self._any(terms)))
-        if filters.sei:
-            codes = [sei.check_code(code) for code in filters.sei]
-            terms = [tantivy.Query.term_query(self.schema, "sei", code, index_option="basic") for code in codes]
-            clauses.append((tantivy.Occur.Must, self._any(terms)))
         if filters.sei:
             codes = [sei.check_code(code) for code in filters.sei]
             terms = [tantivy.Query.term_query(self.schema, "sei", code, index_option="basic") for code in codes]

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from novum.errors import NovumError
+from novum.model import Patent
 
 # Country code, optional series letters (US designs and reissues, BR "PI"/"MU", MX "PA", JP era, TW "I"...),
 # digits, optional kind code.
@@ -189,3 +190,37 @@ def stored_forms(text: str) -> tuple[PublicationNumber, list[str]]:
     if bare and bare != parsed.number:
         forms.append(bare)
     return parsed, list(dict.fromkeys(forms))
+
+
+def application_key(text: str, country: str | None = None) -> str:
+    """One spelling of an application (priority) number, for matching ``pr=`` queries against priority claims.
+
+    Offices print these with check digits and separators (EP ``16185466.6``, DE ``10 2004 019 669.2``); Espacenet
+    and DOCDB write EP's two-digit year in full with a seven-digit serial (``EP20160185466``). Both sides of a
+    comparison go through this function, so they agree whatever the spelling.
+    """
+    raw = re.sub(r"\.\d$", "", text.strip().upper())  # the check digit after the dot
+    compact = _SEPARATORS.sub("", raw)
+    match = re.match(r"^([A-Z]{2})?(.*)$", compact)
+    assert match is not None
+    cc = match[1] or (country or "").strip().upper() or None
+    body = match[2]
+    if cc == "EP" and re.fullmatch(r"\d{8}", body):  # 16185466: year 16, serial 185466
+        body = f"{_pct_year(body[:2])}{body[2:].zfill(7)}"
+    return f"{cc or ''}{body}"
+
+
+def priority_keys(patent: Patent) -> set[str]:
+    """The keys a record's priority claims are found under (``pr=`` in the query language)."""
+    return {key for claim in patent.priority_claims if claim.number for key in claim_keys(claim.country, claim.number)}
+
+
+def claim_keys(country: str | None, number: str) -> set[str]:
+    """The ``application_key`` of one priority claim, with its country and without it, and the number as printed
+    without a country (``pr=16185466`` finds EP 16185466.6)."""
+    key = application_key(number, country)
+    cc = (country or "").strip().upper()
+    keys = {key, application_key(number)}
+    if cc and key.startswith(cc):
+        keys.add(key[len(cc) :])
+    return keys

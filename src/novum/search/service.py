@@ -14,6 +14,7 @@ from typing import Any, Literal
 from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
 from novum.model import Patent
+from novum.search.explain import explain_text
 from novum.search.prior_art import MODES, Hit, SearchRequest, search_page
 from novum.search.query import History
 from novum.search.structured import is_structured, structured_search
@@ -132,9 +133,10 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     if history is not None:
         # a free-text set is the ranked hits shown, as in the CLI: every document sharing a word is no useful set
         label = history.add(params.q, [h.number for h in result_page.hits]).label
+    explanations = explain_text(index, params.q, result_page.hits) if params.explain else {}
     return SearchPage(
         result_page.hits, result_page.total, False, params.offset, params.limit, result_page.more, "text", mode,
-        None, label,
+        None, label, explanations,
     )  # fmt: skip
 
 

@@ -28,7 +28,11 @@ SEMANTIC_POOL = 1000  # Boolean matches the semantic ranker may reorder
 # Lower-case "and", "or", "with" are operators too once a query is read as one, but in a sentence they are words.
 _QUERY_MARKS = re.compile(
     r"\b(?:AND|OR|NOT|XOR|ADJ\d*|NEAR\d*|WITH|SAME|\d+[WD]|L\d+)\b|[()=\[\]<>＝（）&|*?#$]|\.\w+\.|\bsem\(|/\w+/"
+    r"|\b\w+\s+(?:within|any|all|adj)\s+[\"\d]"  # CQL relations: pd within 2010,2012; ia any "John, Smith"
+    r"|\bprox/",
 )
+# A question mark that ends a sentence ("... sprays crops?"), not one inside a word ("wom?n"): free text.
+_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 
 
 def is_structured(text: str) -> bool:
@@ -38,7 +42,7 @@ def is_structured(text: str) -> bool:
     marks that fails to parse raises the syntax error (with its column): that is what the user needs to see, not
     a free-text search for "NEAR3".
     """
-    if not _QUERY_MARKS.search(text):
+    if not _QUERY_MARKS.search(_QUESTION.sub("", text)):
         return False
     return not _plain(parse(split_assignment(text)[1], "OR"))
 
@@ -93,6 +97,8 @@ def structured_search(
     for number, score in ranked[:limit]:
         found = by_number[number]
         hit = Hit(len(hits) + 1, number, score, found.patent, index.snippet(result.compiled.text, found.patent))
+        if collapse_families and found.family and not found.family.startswith("n:"):
+            hit.family_members = [n for n in store.family_members(found.family) if n != number]  # as free text does
         hits.append(hit)
         if explain:
             explanations[number] = render_explanation(found)

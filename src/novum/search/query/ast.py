@@ -11,7 +11,7 @@ from typing import Literal
 
 Unit = Literal["word", "sentence", "paragraph"]
 DateField = Literal["published", "filed", "priority", "effective"]
-ValueField = Literal["country", "kind", "number", "sei"]
+ValueField = Literal["country", "kind", "number", "priority_number", "sei"]
 ClassScheme = Literal["cpc", "ipc"]
 
 WILDCARD_CHARS = frozenset("*?#$+")
@@ -115,7 +115,7 @@ class DateQuery:
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """An exact keyword: country code, kind code or publication number."""
+    """An exact keyword: country code, kind code, publication number or priority (application) number."""
 
     field: ValueField
     value: str

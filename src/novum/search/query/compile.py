@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import tantivy
 
 from novum.index.lexical import BOOSTS, Filters, LexicalIndex
-from novum.normalize.numbers import NumberFormatError, parse_number
+from novum.normalize.numbers import NumberFormatError, application_key, parse_number
 from novum.normalize.text import has_cjk
 from novum.search.query.ast import (
     And,
@@ -253,6 +253,9 @@ class _Compiler:
             forms = sorted(number_forms(node.value))
             terms = [tantivy.Query.term_query(self.schema, "numbers", f, index_option="basic") for f in forms]
             return _any(terms), True
+        if node.field == "priority_number":
+            key = application_key(node.value)
+            return tantivy.Query.term_query(self.schema, "priority_numbers", key, index_option="basic"), True
         return tantivy.Query.term_query(self.schema, node.field, node.value, index_option="basic"), True
 
     def conjunction(self, children: Sequence[Node], fields: tuple[str, ...]) -> tuple[tantivy.Query | None, bool]:

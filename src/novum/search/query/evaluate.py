@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
-from novum.analytics.sei import codes as sei_codes
 from novum.model import Patent
+from novum.normalize.numbers import application_key, claim_keys
 from novum.search.query.ast import (
     And,
     ClassQuery,
@@ -137,9 +137,10 @@ class Evaluator:
         if node.field == "sei":
             found = [c for c in sei_codes(patent.ipc, patent.cpc) if c == node.value or c.startswith(node.value + ".")]
             return f"sei {found[0]}" if found else None
-        if node.field == "sei":
-            found = [c for c in sei_codes(patent.ipc, patent.cpc) if c == node.value or c.startswith(node.value + ".")]
-            return f"sei {found[0]}" if found else None
+        if node.field == "priority_number":
+            key = application_key(node.value)
+            claims = [c for c in patent.priority_claims if c.number and key in claim_keys(c.country, c.number)]
+            return f"priority_number {claims[0].country or ''}{claims[0].number}" if claims else None
         spellings = {patent.number, f"{patent.country}{patent.doc_number}", patent.doc_number}
         return f"number {patent.number}" if spellings & number_forms(node.value) else None
 

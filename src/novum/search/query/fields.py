@@ -19,6 +19,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "fulltext": FULLTEXT,
     "title_abstract": ("title", "abstract"),
     "title_abstract_claims": ("title", "abstract", "claims"),
+    "applicant_inventor": ("applicant", "inventor"),
 }
 
 Kind = Literal["text", "date", "class", "value"]
@@ -44,12 +45,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "fulltext": ("fulltext", "all", "txt", "full", "ftxt", "text", "全文"),
     "title_abstract": ("title_abstract", "ta", "tiab", "名称摘要"),
     "title_abstract_claims": ("title_abstract_claims", "tac", "ctxt", "名称摘要权利要求"),
+    "applicant_inventor": ("applicant_inventor", "ia"),  # Espacenet: inventor and applicant
     "number": ("number", "pn", "num", "did", "公开号", "公告号", "公开公告号"),
+    "priority_number": ("priority_number", "pr", "prn", "优先权号"),  # Espacenet's priority-number index
     "cpc": ("cpc", "cpci", "cpca", "cpcl"),
     "ipc": ("ipc", "ic", "icl", "ipcr", "分类号", "主分类号", "ipc分类号"),
     "country": ("country", "pc", "cc", "国家", "国别"),
     "kind": ("kind", "kd", "kc", "文献类型"),
-    "sei": ("sei", "战略性新兴产业", "战新产业"),  # CNIPA strategic emerging industry code: sei=1.1, sei=1
     "sei": ("sei", "战略性新兴产业", "战新产业"),  # CNIPA strategic emerging industry code: sei=1.1, sei=1
     "published": ("published", "pd", "isd", "pubdate", "公开日", "公告日", "授权公告日", "公开公告日"),
     "filed": ("filed", "ad", "apd", "fd", "filing", "申请日"),

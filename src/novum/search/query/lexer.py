@@ -43,7 +43,8 @@ class Token:
     column: int
     prox: ProxSpec | None = None
     specs: list[FieldSpec] = field(default_factory=list)  # FIELD / SUFFIX
-    op: str = ""  # FIELD / CMP relation: = == >= <= > < : / within all any
+    op: str = ""  # FIELD / CMP relation: = == >= <= > < : / within all any adj
+    modifier: str = ""  # FIELD: a CQL relation modifier of a class field, ``cpc=/low A01B`` (low, high, same)
 
 
 # Full-width forms Chinese keyboards produce, mapped one character to one so columns stay true.
@@ -54,14 +55,20 @@ _MAX_QUERY = 10_000
 _USPTO_PROX = re.compile(r"(ADJ|NEAR)(\d*)|WITH|SAME", re.IGNORECASE)
 _EPOQUE_PROX = re.compile(r"(\d*)([WD])|S|P")  # upper case only: lower-case w, d, s, p stay words
 _CQL_PROX = re.compile(
-    r"prox((?:/(?:distance(?:<=|>=|<|>|=)\d+|unit=(?:word|sentence|paragraph)|ordered|unordered))*)(?=[\s()\"]|$)",
+    r"prox((?:/(?:distance(?:<=|>=|<|>|=)\d+|unit=(?:word|sentence|paragraph)|ordered(?:=(?:true|false))?"
+    r"|unordered))*)(?=[\s()\"]|$)",
     re.IGNORECASE,
 )
 _SEM = re.compile(r"sem\(\s*(?:\"([^\"]*)\"|([^()\"]*))\s*\)", re.IGNORECASE)
 _SETREF = re.compile(r"L\d+")
 _DOT_SUFFIX = re.compile(r"^(.*?)\.([A-Za-z_]+(?:,[A-Za-z_]+)*)\.$")
 _DATE_VALUE = re.compile(r"\d(?:[\d./:]|-(?!>))*(?:->\d(?:[\d./]|-(?!>))*)?")
-_RELATIONS = ("within", "all", "any")
+_RELATIONS = ("within", "all", "any", "adj")
+# CQL relations after a field name: `ti all "..."`, `pd within 2014-03-10,2014-03-16` unquoted, and `ti adj "..."`
+# in lower case only (upper-case `ti ADJ "..."` is the USPTO operator next to the word "ti").
+_RELATION = re.compile(r"\s+((?i:within|all|any)|adj)(?=\s*\")|\s+((?i:within))(?=\s+\d)")
+# Espacenet's class relation modifiers: `cpc=/low A01B` (the class and all below), /high, /same.
+_CLASS_MODIFIER = re.compile(r"\s*/(low|high|same)(?=\s)", re.IGNORECASE)
 _MAX_DISTANCE = 1000
 
 
@@ -113,8 +120,8 @@ def _cql_prox(modifiers: str, text: str, column: int) -> Token:
     for modifier in filter(None, modifiers.lower().split("/")):
         if modifier.startswith("unit="):
             unit = modifier[5:]  # type: ignore[assignment]
-        elif modifier in ("ordered", "unordered"):
-            ordered = modifier == "ordered"
+        elif modifier in ("ordered", "unordered", "ordered=true", "ordered=false"):
+            ordered = modifier in ("ordered", "ordered=true")
         else:
             op, number = re.fullmatch(r"distance(<=|>=|<|>|=)(\d+)", modifier).groups()  # type: ignore[union-attr]
             if op in (">", ">="):
@@ -243,6 +250,10 @@ class _Lexer:
             return True
         specs = [lookup(part) for part in word.split(",")] if word else []
         known = bool(specs) and all(s is not None for s in specs)
+        if known:  # `ti = foo`, `pd < 20100101`: CQL allows spaces around a relation
+            after = len(text) - len(text[self.i :].lstrip(" \t"))
+            if after > self.i and after < len(text) and text[after] in "=<>":
+                self.i = after
         if self.i < len(text) and text[self.i] in "=<>:":
             if not known:
                 if text[self.i] == ":":
@@ -251,11 +262,11 @@ class _Lexer:
             op = self._op()
             self._emit_field(word, col, [s for s in specs if s], op)
             return True
-        if known and len(specs) == 1:
-            rest = re.match(r"\s+(within|all|any)(?=\s*\")", text[self.i :], re.IGNORECASE)
-            if rest:
-                self.i += rest.end()
-                self._emit_field(word, col, [s for s in specs if s], rest[1].lower())
+        if known and len(specs) == 1 or known and {s.kind for s in specs if s} == {"text"}:
+            rest = _RELATION.match(text, self.i)
+            if rest and (rest[1] or specs[0] is not None and specs[0].kind == "date"):
+                self.i = rest.end()
+                self._emit_field(word, col, [s for s in specs if s], (rest[1] or rest[2]).lower())
                 return True
         if word.startswith("@"):
             raise QueryParseError(f"expected a comparison after {word} at column {self.i + 1}", self.i + 1)
@@ -265,7 +276,11 @@ class _Lexer:
         kinds = {s.kind for s in specs}
         if len(specs) > 1 and kinds != {"text"}:
             raise QueryParseError(f"only text fields can be listed together ({word} at column {col})", col)
-        self.tokens.append(Token("FIELD", word, col, specs=specs, op=op))
+        token = Token("FIELD", word, col, specs=specs, op=op)
+        self.tokens.append(token)
+        if kinds == {"class"} and op in ("=", "==", ":") and (mod := _CLASS_MODIFIER.match(self.text, self.i)):
+            token.modifier = mod[1].lower()
+            self.i = mod.end()
         if kinds == {"date"} and op != "within":
             self._maybe_date_value()
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Literal
 
 from novum.analytics.sei import UnknownSEIError, check_code
-from novum.analytics.sei import UnknownSEIError, check_code
 from novum.normalize.classification import normalize_symbol
 from novum.search.query.ast import (
     And,
@@ -208,21 +207,27 @@ class _Parser:
         op = token.op
         if spec.kind == "date":
             return self.date(token)
-        if op in ("all", "any"):
+        if op in ("all", "any", "adj"):
             phrase = self.peek()
             if phrase.kind != "PHRASE":
                 raise QueryParseError(f'expected a quoted list of words after {token.text} {op} at column'
                                       f" {phrase.column}", phrase.column)  # fmt: skip
             self.advance()
-            words: list[Node] = [Term(w) for w in phrase.text.split()]
+            # CQL lists may separate words with commas: ia any "John, Smith"
+            words: list[Node] = [Term(w) for w in re.split(r"[\s,;]+", phrase.text) if w]
             if not words:
                 raise QueryParseError(f"empty phrase at column {phrase.column}", phrase.column)
-            inner: Node = words[0] if len(words) == 1 else (And if op == "all" else Or)(tuple(words))
+            if op == "adj":  # the words next to each other, in this order
+                inner: Node = self.leaf(Phrase(" ".join(phrase.text.split())))
+            else:
+                inner = words[0] if len(words) == 1 else (And if op == "all" else Or)(tuple(words))
             return _apply_field(inner, token.specs, "=", token)
         if op in (">", "<", ">=", "<=", "within") or (op == "==" and spec.kind == "text"):
             raise QueryParseError(f"{token.text} takes = at column {token.column}, not {op}", token.column)
         if self.peek().kind in ("EOF", "RPAREN", "AND", "OR", "XOR", "CMP"):
             raise self.expected_term()
+        if token.modifier:
+            return _class_modifier(self.postfix(self.primary()), token, op)
         return _apply_field(self.postfix(self.primary()), token.specs, op, token)
 
     def date(self, token: Token) -> Node:
@@ -246,7 +251,13 @@ class _Parser:
             )
         self.advance()
         raw = value.text.strip()
-        pieces = re.split(r"->|:|\s+", raw) if op in ("=", "==", ":", "/", "within") else [raw]
+        if op == "within" and value.kind != "PHRASE" and date_bounds(raw) is not None:
+            following = self.peek()  # `pd within 2014-03-10 2014-03-16`, unquoted
+            if following.kind in ("VALUE", "WORD") and date_bounds(following.text) is not None:
+                self.advance()
+                raw = f"{raw} {following.text.strip()}"
+        separators = r"->|:|,\s*|\s+" if op == "within" else r"->|:|\s+"  # within "2005, 2006"
+        pieces = re.split(separators, raw) if op in ("=", "==", ":", "/", "within") else [raw]
         if len(pieces) > 2 or (op == "within" and len(pieces) != 2):
             raise QueryParseError(f"expected a date or a range of two dates at column {value.column}", value.column)
         bounds = [date_bounds(p) for p in pieces]
@@ -321,6 +332,29 @@ def _apply_field(node: Node, specs: list[FieldSpec], op: str, token: Token) -> N
     if spec.kind == "class":
         return class_query(spec.name, node.text, exact=op == "==", column=token.column)
     return value_query(spec.name, node.text, token.column)
+
+
+def _class_modifier(node: Node, token: Token, op: str) -> Node:
+    """``cpc=/low A01B``: the class and everything below it (novum's default); ``/same``: that symbol only, like
+    ``cpc==``; ``/high``: the symbol and the groups above it that novum can tell from the symbol (its main group)."""
+    exact_op = "==" if token.modifier in ("same", "high") else op
+    found = _apply_field(node, token.specs, exact_op, token)
+    if token.modifier != "high":
+        return found
+    return _with_higher(found)
+
+
+def _with_higher(node: Node) -> Node:
+    if isinstance(node, And | Or):
+        return type(node)(tuple(_with_higher(c) for c in node.children))
+    if isinstance(node, Not):
+        return Not(_with_higher(node.child))
+    if not isinstance(node, ClassQuery) or not node.exact:
+        return node  # a subclass or class has nothing above it that documents are classified in
+    main = re.sub(r"/\d+$", "/00", node.symbol)
+    if main == node.symbol:
+        return node
+    return Or((node, ClassQuery(node.scheme, main, True)))
 
 
 def _same_field(node: DateQuery | ClassQuery | Value, spec: FieldSpec) -> bool:
