@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 
 from novum.analytics import sei
-from novum.analytics import sei
 from novum.index.lexical import Filters, class_prefix
 from novum.store.sqlite import Store
 
@@ -37,8 +36,6 @@ class DocTable:
         self.country = np.array([r[3] for r in rows], dtype=object)
         self.kind = np.array([r[4] for r in rows], dtype=object)
         self.classes: dict[str, dict[str, list[int]]] = {"cpc": defaultdict(list), "ipc": defaultdict(list)}
-        self._symbols = [(row[6], row[5]) for row in rows]  # (ipc, cpc) for the SEI mask, classified on demand
-        self._sei: list[set[str]] | None = None
         self._symbols = [(row[6], row[5]) for row in rows]  # (ipc, cpc) for the SEI mask, classified on demand
         self._sei: list[set[str]] | None = None
         for i, row in enumerate(rows):
@@ -69,8 +66,6 @@ class DocTable:
                 keep &= self._class_mask(scheme, prefixes)
         if filters.sei:
             keep &= self._sei_mask(filters.sei)
-        if filters.sei:
-            keep &= self._sei_mask(filters.sei)
         for number in filters.exclude:
             if number in self.ordinal:
                 keep[self.ordinal[number]] = False
@@ -79,13 +74,6 @@ class DocTable:
             chosen[[self.ordinal[n] for n in filters.only if n in self.ordinal]] = True
             keep &= chosen
         return keep
-
-    def _sei_mask(self, codes: list[str]) -> Mask:
-        """Documents in any of the strategic emerging industries (a section code takes its branches)."""
-        if self._sei is None:
-            self._sei = [set(sei.index_terms(sei.codes(i.split(), c.split()))) for i, c in self._symbols]
-        wanted = {sei.check_code(code) for code in codes}
-        return np.array([bool(terms & wanted) for terms in self._sei], dtype=bool)
 
     def _sei_mask(self, codes: list[str]) -> Mask:
         """Documents in any of the strategic emerging industries (a section code takes its branches)."""

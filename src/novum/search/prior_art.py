@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
-from novum.analytics.sei import codes as sei_codes
-from novum.analytics.sei import codes as sei_codes
 from novum.index.dense import DenseIndex
 from novum.index.embed import load_reranker
 from novum.index.lexical import Filters, LexicalIndex
@@ -62,8 +60,6 @@ class Hit:
             "priority_date": p.earliest_priority(),
             "cpc": p.cpc,
             "ipc": p.ipc,
-            "sei": sei_codes(p.ipc, p.cpc),
-            "sei": sei_codes(p.ipc, p.cpc),
             "sei": sei_codes(p.ipc, p.cpc),
             "applicants": list(dict.fromkeys(party.name for party in (*p.applicants, *p.assignees))),
             "score": round(self.score, 4),
