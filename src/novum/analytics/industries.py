@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -190,12 +190,3 @@ def get_industry(name: str, data_dir: Path | None = None) -> Industry:
     listing = ", ".join(f"{i.name} ({i.title_zh})" for i in known.values())
     raise UnknownIndustryError(f"unknown industry {name!r}; known industries: {listing}")
 
-
-@dataclass(slots=True)
-class IndustryCatalog:
-    """What ``novum industries`` lists."""
-
-    industries: list[Industry] = field(default_factory=list)
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [i.to_dict() for i in self.industries]

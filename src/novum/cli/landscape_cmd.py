@@ -181,7 +181,11 @@ def monitor_command(
         for signal in report.signals:
             if len(reports) > 1 and report.scope.get("industry") and signal.dimension != "set":
                 continue  # one line per industry; run with --industry for its classes and applicants
-            rows.append({"scope": name, **signal.to_dict()})
+            row = {"scope": name, **signal.to_dict()}
+            if fmt is OutputFormat.table:  # a tail probability needs its exponent, not three decimals
+                row["p"] = f"{signal.p:.2g}" if signal.p is not None else ""
+                row["expected"] = f"{signal.expected:.1f}"
+            rows.append(row)
     if fmt is OutputFormat.json:
         emit_json([r.to_dict() for r in reports])
         return
@@ -191,7 +195,10 @@ def monitor_command(
     if not rows and fmt is OutputFormat.table:
         console.print("no surge, drop or new entrant in the last complete year")
         return
-    emit_rows(rows, fmt, ["scope", "kind", "dimension", "label", "year", "observed", "expected", "p", "explanation"])
+    emit_rows(rows, fmt, ["scope", "kind", "dimension", "label", "year", "observed", "expected", "p"])
+    if fmt is OutputFormat.table:
+        for row in rows:
+            console.print(f"• {row['explanation']}", highlight=False)
 
 
 @app.command("industries")
