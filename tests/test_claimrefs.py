@@ -9,28 +9,9 @@ from hypothesis import strategies as st
 from novum.claims.tree import build_tree, parse_claims_text
 from novum.normalize.claimrefs import cancelled_range, referenced_claims
 from tests.conftest import fixture
+from tests.conventions_cases import CANCELLED_RUNS
+from tests.conventions_cases import CLAIM_WORDINGS as WORDINGS
 from tests.parsing import parse_patents, parse_single
-
-# Wordings from granted claims; 9 of these 16 lost references before lists with a serial comma and "the preceding
-# claims" were read.
-WORDINGS = [
-    ("The method of claims 1, 2, and 3, wherein", 5, [1, 2, 3]),
-    ("The method of claims 1, 2, or 3 - 4 inclusive", 6, [1, 2, 3, 4]),
-    ("The method of any of claims 1, 2, or 3, wherein", 5, [1, 2, 3]),
-    ("A device according to claims 1, 3, and 5", 7, [1, 3, 5]),
-    ("The composition of any one of claims 1-3, 5, and 7 to 9", 10, [1, 2, 3, 5, 7, 8, 9]),
-    ("The method as claimed in claims 2, 3, and/or 4", 6, [2, 3, 4]),
-    ("The device according to the preceding claims, wherein", 4, [1, 2, 3]),
-    ("Method for producing a shoe structure according to one or more of the previous claims", 3, [1, 2]),
-    ("Apparatus as claimed in the preceding claim", 4, [3]),
-    ("The method according to the previous claim", 3, [2]),
-    ("A method according to any of the preceding claims", 3, [1, 2]),
-    ("Method according to one of the preceding claims", 4, [1, 2, 3]),
-    ("The method of claim 1 or claim 2", 3, [1, 2]),
-    ("The method of claims 1 and 2", 3, [1, 2]),
-    ("Vorrichtung nach einem der vorhergehenden Ansprüche", 3, [1, 2]),
-    ("The system of claim 1, and further comprising 3 sensors", 4, [1]),  # "3 sensors" is no claim
-]
 
 
 @pytest.mark.parametrize(("text", "own", "refs"), WORDINGS)
@@ -113,3 +94,11 @@ def test_references_are_earlier_claims(text: str, own: int) -> None:
     refs = referenced_claims(text, own)
     assert refs == sorted(set(refs)) and all(0 < n < own for n in refs)
     cancelled_range(text)  # never raises
+
+
+@pytest.mark.parametrize(("text", "numbers"), CANCELLED_RUNS)
+def test_cancelled_runs_in_pasted_claims(text: str, numbers: list[int]) -> None:
+    claims = parse_claims_text(text)
+    assert [c.number for c in claims] == numbers
+    cancelled = [c for c in claims if c.text.lower().strip("()") in ("canceled", "cancelled", "withdrawn")]
+    assert cancelled and all(not c.depends_on for c in cancelled)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from novum.normalize.numbers import NumberFormatError, canonical_number, parse_number, split_document_id, stored_forms
 from tests.conftest import shared
+from tests.conventions_cases import NUMBERS as CONVENTIONS
 
 
 @pytest.mark.parametrize(
@@ -43,40 +44,6 @@ from tests.conftest import shared
 )
 def test_common_spellings(typed: str, canonical: str) -> None:
     assert canonical_number(typed) == canonical
-
-
-# Spellings public tools and exports use (DEPATISnet's padding, DOCDB series letters, Japanese era years, KIPRIS
-# numbers, PatFT reissues): 20 of these 28 failed or gave a second key before the normaliser knew the rules.
-CONVENTIONS = [
-    ("DE000004240017A1", "DE4240017A1"),  # DEPATISnet pads every serial to 12 digits
-    ("DE4240017A1", "DE4240017A1"),
-    ("GB000002345678A", "GB2345678A"),
-    ("CN000101234567A", "CN101234567A"),
-    ("JP002000056265A", "JP2000056265A"),
-    ("WO002001098623A1", "WO2001098623A1"),
-    ("AU002005201234A1", "AU2005201234A1"),
-    ("BRPI0507004A", "BRPI0507004A"),  # DOCDB series letters: BR "PI", MX "PA", TW "I"
-    ("BR PI 0507004 A", "BRPI0507004A"),
-    ("MXPA05006297A", "MXPA05006297A"),
-    ("MX PA 05 006297 A", "MXPA05006297A"),
-    ("TWI123456B", "TWI123456B"),
-    ("JPS602468B2", "JP1985002468B2"),  # Showa 60
-    ("JP S60-2468 B2", "JP1985002468B2"),
-    ("JPH07123456A", "JP1995123456A"),  # Heisei 7
-    ("JPR02123456A", "JP2020123456A"),  # Reiwa 2
-    ("JP1995123456A", "JP1995123456A"),
-    ("WO200198623A1", "WO2001098623A1"),  # four-digit year, serial padded to six
-    ("WO 2001/98623 A1", "WO2001098623A1"),
-    ("US43633E", "USRE43633E"),  # a reissue given as number + kind E
-    ("US 43,633 E1", "USRE43633E1"),
-    ("KR1020050012345A", "KR1020050012345A"),  # KIPRIS application-style publication number
-    ("KR 10-2005-0012345 A", "KR1020050012345A"),
-    ("KR20050012345A", "KR1020050012345A"),  # DOCDB drops the right type
-    ("KR20050012345U", "KR2020050012345U"),  # utility models are right type 20
-    ("KR100123456B1", "KR100123456B1"),  # registrations 10-xxxxxxx
-    ("KR 10-0123456 B1", "KR100123456B1"),
-    ("BR0013699A", "BR0013699A"),  # BR year 00: the leading zero is part of the number
-]
 
 
 @pytest.mark.parametrize(("typed", "canonical"), CONVENTIONS)

@@ -25,33 +25,9 @@ from novum.search.service import SearchParams, run_search
 from novum.search.structured import is_structured, structured_search
 from novum.store.sqlite import Store
 from tests.conftest import fixture
+from tests.conventions_cases import QUERIES as CONVENTIONS
+from tests.conventions_cases import QUESTIONS
 from tests.helpers import ingest_paths, novum, record, write_lines
-
-# (as typed, canonical form); 15 of these 22 were syntax errors, plain words or refused before.
-CONVENTIONS = [
-    ("ti = foo", "title=foo"),
-    ("ti =foo", "title=foo"),
-    ("ti= foo", "title=foo"),
-    ("pd < 20100101", "published<=20091231"),
-    ("pd >= 2015 AND pa = DJI", "published>=20150101 AND applicant=DJI"),
-    ("pd within 2014-03-10,2014-03-16", "published=20140310:20140316"),
-    ("pd within 2014-03-10 2014-03-16", "published=20140310:20140316"),
-    ('pd within "2005, 2006"', "published=20050101:20061231"),
-    ('pd within "2010 2015"', "published=20100101:20151231"),
-    ('ia any "John, Smith"', "applicant_inventor=(John OR Smith)"),
-    ('ia=Apple OR ia="Ries Klaus"', 'applicant_inventor=Apple OR applicant_inventor="Ries Klaus"'),
-    ('ti all "paint brush hair"', "title=(paint AND brush AND hair)"),
-    ('ti adj "solid electrolyte"', 'title="solid electrolyte"'),
-    ('ti ADJ "solid electrolyte"', 'ti ADJ "solid electrolyte"'),  # upper case: the USPTO operator on a word
-    ("pr=ep20050104792", "priority_number=EP20050104792"),
-    ("pr = EP16185466.6", "priority_number=EP16185466.6"),
-    ("mouse prox/distance<=2/ordered=true trap", "mouse ADJ2 trap"),
-    ("mouse prox/distance<=2/ordered=false trap", "mouse NEAR2 trap"),
-    ("mouse prox/distance<3/unordered trap", "mouse NEAR2 trap"),
-    ("cpc=/low A01B", "cpc=A01B"),
-    ("cpc=/same H04L9/32", "cpc=H04L9/32/exact"),
-    ("cpc=/high H04L9/32", "cpc=H04L9/32/exact OR cpc=H04L9/00/exact"),
-]
 
 
 @pytest.mark.parametrize(("typed", "canonical"), CONVENTIONS)
@@ -61,20 +37,7 @@ def test_conventions(typed: str, canonical: str) -> None:
     assert parse(canonical) == tree
 
 
-@pytest.mark.parametrize(
-    ("text", "structured"),
-    [
-        ("What is a drone that sprays crops?", False),
-        ("how does a buchholz relay work?", False),
-        ("coatings AND salt spray?", True),  # upper-case AND: the query language
-        ("wom?n shoes", True),  # a question mark inside a word is a wildcard
-        ("pd within 2014-03-10,2014-03-16", True),
-        ('ia any "John, Smith"', True),
-        ('ti adj "solid electrolyte"', True),
-        ("mouse prox/distance<=2/ordered=true trap", True),
-        ('find any "foo"', False),  # a relation word after a word that is no field: plain words
-    ],
-)
+@pytest.mark.parametrize(("text", "structured"), QUESTIONS)
 def test_free_text_or_query_language(text: str, structured: bool) -> None:
     assert is_structured(text) is structured
 
