@@ -67,7 +67,7 @@ class Batch:
         if self._owners is None:
             self._owners = {}
             for number, patent in self.patents.items():
-                names = [p.name for p in patent.applicants] or [p.name for p in patent.assignees]
+                names = [p.name for p in (*patent.applicants, *patent.assignees)]
                 self._owners[number] = list(dict.fromkeys(cleaner.key(n) for n in names if n.strip()))
         return self._owners
 
@@ -240,8 +240,9 @@ def match_competitor(watch: Watch, batch: Batch, numbers: set[str], cleaner: App
     for number in sorted(numbers, key=lambda n: batch.seqs[n]):
         patent = batch.patents[number]
         if key and key in owners.get(number, []):
-            names = [p.name for p in patent.applicants] or [p.name for p in patent.assignees]
-            detail = {"why": f"published by {spec['applicant']} (as {', '.join(names[:2])})", "names": names}
+            names = list(dict.fromkeys(p.name for p in (*patent.applicants, *patent.assignees)))
+            named = [n for n in names if cleaner.key(n) == key]
+            detail = {"why": f"published by {spec['applicant']} (as {', '.join(named)})", "names": names}
             out.append(_alert(watch, batch, number, "applicant", detail, None))
         for scheme in ("cpc", "ipc"):
             prefixes = spec.get(scheme) or []

@@ -107,7 +107,10 @@ def add_watch(
     elif kinds[0] == "competitor":
         spec = _competitor_spec(store, applicant, cpc or [], ipc or [])
     else:
-        spec = {"industry": get_industry(industry or "", store.data_dir).name}
+        try:
+            spec = {"industry": get_industry(industry or "", store.data_dir).name}
+        except NovumError as exc:
+            raise WatchError(f"watch {name!r}: {exc}") from exc
     table.sync_feed()
     watch = Watch(
         0, name, owner, kinds[0], spec, check_frequency(frequency),
