@@ -19,7 +19,7 @@ from typing import Any
 
 from novum.errors import NotFoundError, StoreError
 from novum.model import Patent
-from novum.normalize.numbers import NumberFormatError, stored_forms
+from novum.normalize.numbers import NumberFormatError, parse_number, stored_forms
 from novum.store.migrations import MIGRATIONS
 
 DB_NAME = "novum.db"
