@@ -189,4 +189,3 @@ def get_industry(name: str, data_dir: Path | None = None) -> Industry:
             return industry
     listing = ", ".join(f"{i.name} ({i.title_zh})" for i in known.values())
     raise UnknownIndustryError(f"unknown industry {name!r}; known industries: {listing}")
-
