@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from novum.index.lexical import Filters, LexicalIndex
 from novum.normalize.numbers import application_key
-from novum.search.explain import query_words
+from novum.search.explain import explain_text, query_words
 from novum.search.query import parse, run_query, to_text
 from novum.search.query.ast import DateQuery, Phrase, Term
 from novum.search.service import SearchParams, run_search
@@ -196,3 +196,15 @@ def test_explain_free_text_from_the_cli(tmp_path: Path) -> None:
     assert rows[0]["number"] == "XX9A"
     assert "  + conservator" in rows[0]["explanation"]
     assert any("**buchholz**" in line.lower() for line in rows[0]["explanation"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_free_text_can_be_explained(built: tuple[Store, LexicalIndex], text: str) -> None:
+    store, index = built
+    hits = run_search(store, index, SearchParams("wireless", syntax="text", mode="lexical"), list).hits
+    explained = explain_text(index, text, hits)
+    assert set(explained) == {h.number for h in hits}
+    words = query_words(text)
+    assert all(line.startswith(("  + ", "  - ", "      ")) for lines in explained.values() for line in lines)
+    assert sum(line.startswith(("  + ", "  - ")) for line in explained[hits[0].number]) == len(words)
