@@ -413,10 +413,7 @@ def export(
 def reindex(data: DataDir = None) -> None:
     """Rebuild the search index from the store (after an upgrade, or if the index was lost)."""
     with writer_lock(data_dir(data), "reindex"), Store(data_dir(data)) as store:
-        index = LexicalIndex(store.data_dir)
-        index.reset()
-        store.mark_all_unindexed()
-        written = pipeline.sync_index(store, index)
+        written = pipeline.reindex(store, LexicalIndex(store.data_dir))
     console.print(f"indexed {written:,} documents")
 
 
@@ -436,6 +433,7 @@ def main() -> None:
 
 # Commands kept in their own modules (novum claims / chart / eval) register on `app` when imported.
 from novum.cli import (  # noqa: E402,F401
+    check_cmd,
     claims_cmd,
     eval_cmd,
     landscape_cmd,  # noqa: E402,F401  (novum landscape / monitor / industries)

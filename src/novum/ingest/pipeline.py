@@ -140,6 +140,14 @@ def sync_index(store: Store, index: LexicalIndex) -> int:
     return len(written)
 
 
+def reindex(store: Store, index: LexicalIndex) -> int:
+    """Rebuild the lexical index from the store. The flags are cleared before the index is emptied, so a run killed
+    at any point leaves every document flagged and the next ``reindex`` or ``ingest`` puts it back."""
+    store.mark_all_unindexed()
+    index.reset()
+    return sync_index(store, index)
+
+
 def ingest(paths: list[Path], store: Store, index: LexicalIndex | None = None) -> IngestCounts:
     """Library entry point: ingest paths into a store (and index), returning the counts."""
     return Ingester(store, index).run(paths)

@@ -91,6 +91,15 @@ class PassageTable:
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
+    def duplicated(self) -> int:
+        """Live passages that repeat another live passage of the same document and location (should be none)."""
+        row = self.store.db.execute(
+            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM passages WHERE model = ? AND deleted = 0"
+            " GROUP BY number, location HAVING n > 1)",
+            (self.model,),
+        ).fetchone()
+        return int(row[0])
+
     def orphans(self) -> set[str]:
         """Numbers named by live passages or the embedded ledger that are not in the store."""
         rows = self.store.db.execute(
