@@ -9,13 +9,13 @@ import pytest
 
 from novum.cli.app import app
 from novum.errors import QuerySyntaxError
-from tests.helpers import DEMO, demo_lines, novum, runner, write_lines
+from tests.helpers import DEMO, DEMO_JSONL, demo_lines, novum, runner, write_lines
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("query-cli")
-    novum("ingest", str(DEMO), "--no-embed", "--data-dir", str(root / "data"))
+    novum("ingest", str(DEMO_JSONL), str(DEMO / "xml"), "--no-embed", "--data-dir", str(root / "data"))
     return root / "data"
 
 
@@ -59,7 +59,7 @@ def test_syntax_errors_name_the_column(data_dir: Path) -> None:
 
 def test_history_sets_combine(tmp_path: Path) -> None:
     data = str(tmp_path / "d")
-    novum("ingest", str(DEMO), "--no-embed", "--data-dir", data)
+    novum("ingest", str(DEMO_JSONL), str(DEMO / "xml"), "--no-embed", "--data-dir", data)
     first = novum("search", "encrypt* WITH (file OR files)", "-f", "json", "--data-dir", data)
     second = novum("search", "L1 AND ti=method", "-f", "json", "--data-dir", data)
     assert set(numbers(second)) < set(numbers(first))

@@ -11,13 +11,13 @@ from novum.index.lexical import Filters, LexicalIndex
 from novum.search.query import History, QueryTooExpensiveError, render_explanation, run_query
 from novum.store.sqlite import Store
 from tests.conftest import fixture
-from tests.helpers import DEMO, ingest_paths, record, write_lines
+from tests.helpers import DEMO, DEMO_JSONL, ingest_paths, record, write_lines
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, LexicalIndex]]:
     data = tmp_path_factory.mktemp("demo")
-    ingest_paths(data, DEMO, fixture("cn-jp-wipo/data/examples"))
+    ingest_paths(data, DEMO_JSONL, DEMO / "xml", fixture("cn-jp-wipo/data/examples"))  # not the PatentsView tables
     with Store(data) as store:
         yield store, LexicalIndex(data)
 
