@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from novum.claims.tree import build_tree, parse_claims_text
+from novum.ingest.formats.uspto_brs import _claims as brs_claims
+from novum.ingest.formats.uspto_brs import _Record as BrsRecord
 from novum.normalize.claimrefs import cancelled_range, referenced_claims
 from tests.conftest import fixture
 from tests.conventions_cases import CANCELLED_RUNS
@@ -102,3 +104,18 @@ def test_cancelled_runs_in_pasted_claims(text: str, numbers: list[int]) -> None:
     assert [c.number for c in claims] == numbers
     cancelled = [c for c in claims if c.text.lower().strip("()") in ("canceled", "cancelled", "withdrawn")]
     assert cancelled and all(not c.depends_on for c in cancelled)
+
+
+def test_brs_claims_with_a_cancelled_run() -> None:
+    """EAST/WEST exports print one CLPR field per claim; a cancelled run is one field and stays out of claim 1."""
+    fields = [
+        ("CLPR", "1. A method of charging a phone."),
+        ("CLPR", "2.-4. (canceled)"),
+        ("CLPR", "5. The method of claim 1."),
+    ]
+    claims = brs_claims(BrsRecord(fields))
+    assert [(c.number, c.text) for c in claims] == [
+        (1, "A method of charging a phone."), (2, "(canceled)"), (3, "(canceled)"), (4, "(canceled)"),
+        (5, "The method of claim 1."),
+    ]  # fmt: skip
+    assert claims[4].depends_on == [1]

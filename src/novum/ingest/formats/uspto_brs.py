@@ -16,6 +16,7 @@ from functools import partial
 from typing import BinaryIO
 
 from novum.ingest.formats._uspto_common import (
+    cancelled_claims,
     cited_by,
     country_code,
     doc_type_for,
@@ -47,7 +48,7 @@ _SYMBOL = re.compile(r"\b[A-HY]\d{2}[A-Z]\d{1,4}/\d{1,6}\b")
 _KIND = re.compile(r"^[A-Z]\d?$")
 _KIND_FIRST = re.compile(r"^([A-Z]\d?)-((?:19|20)\d\d-\d+)$")  # JP "A-2003-283199": kind, then year and serial
 _CITED_BY = re.compile(r"\s*\bcited\s+by\s+(examiner|applicant|third\s+party|other)\s*$", re.IGNORECASE)
-_CLAIM_LEAD = re.compile(r"^\s*(\d{1,4})\s*\.")
+_CLAIM_LEAD = re.compile(r"^\s*(\d{1,4})\s*(?:\.?\s*-\s*\d{1,4}\s*)?\.")  # "12." or a cancelled run "2.-5."
 _MISSING = {"", "N/A", "NONE"}
 
 
@@ -328,6 +329,9 @@ def _claims(record: _Record) -> list[Claim]:
             parts[-1][1].append(text)
     claims: list[Claim] = []
     for index, (number, texts) in enumerate(parts, start=1):
+        if cancelled := cancelled_claims(" ".join(texts), _LANG):
+            claims.extend(cancelled)  # a pre-grant "1-18. (canceled)" line stands for claims 1 to 18
+            continue
         own = number if number is not None else index
         text = strip_claim_number(" ".join(texts))
         if text:
