@@ -96,8 +96,16 @@ def test_unknown_codes_list_the_known_ones() -> None:
 
 @given(st.lists(st.text(max_size=16), max_size=6), st.lists(st.text(max_size=16), max_size=6))
 def test_classification_never_raises(ipc: list[str], cpc: list[str]) -> None:
-    for match in sei.classify_symbols(ipc, cpc):
-        assert match.code in sei.branch_names()
+    matches = sei.classify_symbols(ipc, cpc)
+    assert all(match.code in sei.branch_names() for match in matches)
+    assert sei.codes(ipc, cpc) == [match.code for match in matches]
+
+
+@given(st.lists(st.sampled_from(["G06F21/62", "G06N3/08", "H04L9/32", "C02F3/20", "B08B5/00", "G06F9/445", "B25J9/16",
+                                 "H01M10/0562", "G06F1/26", "B64U10/13"]), max_size=5),
+       st.lists(st.sampled_from(["G06T15/00", "G06F9/3842", "H05K7/20"]), max_size=3))  # fmt: skip
+def test_codes_agree_with_the_detailed_matches_on_real_symbols(ipc: list[str], cpc: list[str]) -> None:
+    assert sei.codes(ipc, cpc) == [match.code for match in sei.classify_symbols(ipc, cpc)]
 
 
 def test_sei_filter_query_field_and_show(patsnap_dir: Path) -> None:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _SYMBOL = re.compile(r"^([A-HY]\d{2}[A-Z])(\d+)?")
 
 
+@lru_cache(maxsize=1 << 17)
 def subclass(symbol: str) -> str | None:
     match = _SYMBOL.match(symbol)
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=1 << 17)
 def main_group(symbol: str) -> str | None:
     """``H04L9/3247`` → ``H04L9/00``; a bare subclass has no main group."""
     match = _SYMBOL.match(symbol)

@@ -55,6 +55,13 @@ class Pattern:
         cls_, sub, group, subgroup, _ = match.groups()
         return cls(raw, cls_ + (sub or ""), group, subgroup)
 
+    @property
+    def key(self) -> str:
+        """What the pattern fixes, as one string: ``G16``, ``G06F``, ``G06F11``, ``G06F9/44``."""
+        if self.group is None:
+            return self.subclass
+        return self.subclass + self.group + (f"/{self.subgroup}" if self.subgroup is not None else "")
+
     def matches(self, symbol: Symbol) -> bool:
         if len(self.subclass) == 3:
             return symbol.subclass.startswith(self.subclass)
@@ -91,6 +98,11 @@ class Rule:
 
     def matches(self, symbol: Symbol) -> bool:
         return any(p.matches(symbol) for p in self.include) and not any(p.matches(symbol) for p in self.exclude)
+
+    @property
+    def exclude_keys(self) -> frozenset[str]:
+        """The lookup keys of the exclusions (see ``_keys``): a symbol is excluded when one of its keys is here."""
+        return frozenset(p.key for p in self.exclude)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +217,7 @@ def _lookup() -> dict[str, list[tuple[int, int]]]:
     for b, branch in enumerate(branches()):
         for r, rule in enumerate(branch.rules):
             for pattern in rule.include:
-                key = pattern.subclass
-                if pattern.group is not None:
-                    key += pattern.group + (f"/{pattern.subgroup}" if pattern.subgroup is not None else "")
-                pairs = table.setdefault(key, [])
+                pairs = table.setdefault(pattern.key, [])
                 if (b, r) not in pairs:
                     pairs.append((b, r))
     return table
@@ -224,17 +233,24 @@ def _symbol_rules(text: str) -> tuple[tuple[int, int], ...]:
     keys = [symbol.subclass[:3], symbol.subclass]
     if symbol.group is not None:
         keys += [symbol.subclass + symbol.group, f"{symbol.subclass}{symbol.group}/{symbol.subgroup}"]
-    candidates = sorted({pair for key in keys for pair in table.get(key, ())})
+    candidates = sorted({pair for key in keys for pair in table.get(key, ())})  # the include patterns matched
     out: dict[int, int] = {}
     for b, r in candidates:
-        if b not in out and branches()[b].rules[r].matches(symbol):
+        if b not in out and not _exclude_keys(b, r).intersection(keys):
             out[b] = r
     return tuple(sorted(out.items()))
 
 
+@cache
+def _exclude_keys(branch: int, rule: int) -> frozenset[str]:
+    return branches()[branch].rules[rule].exclude_keys
+
+
 def codes(ipc: list[str], cpc: list[str] | None = None) -> list[str]:
-    """The branch codes of a document (``["1.1", "1.5"]``)."""
-    return [m.code for m in classify_symbols(ipc, cpc)]
+    """The branch codes of a document (``["1.1", "1.5"]``), as ``classify_symbols`` finds them, without the details."""
+    found = {b for symbol in (ipc or cpc or []) for b, _ in _symbol_rules(symbol)}
+    table = branches()
+    return [table[b].code for b in sorted(found)]
 
 
 def index_terms(branch_codes: list[str]) -> list[str]:
