@@ -27,7 +27,7 @@ class Corpus:
         self.data_dir = Path(data_dir)
         self._local = threading.local()
         self._stores: list[Store] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: index() opens this thread's store() under the lock
         self._index: LexicalIndex | None = None
         self._index_mark: float = -1.0
         self._dense: list[DenseIndex] = []
