@@ -15,8 +15,9 @@ from pathlib import Path
 
 from novum.index.lexical import LexicalIndex
 from novum.ingest.formats.base import ParsedDocument
+from novum.ingest.limits import IngestLimits
 from novum.ingest.reader import read_stream
-from novum.ingest.sources import Skipped, Source, expand
+from novum.ingest.sources import Refused, Skipped, Source, expand
 from novum.store.sqlite import IngestCounts, Store, StoredDocument
 
 BATCH_SIZE = 500
@@ -50,8 +51,10 @@ class Ingester:
         index: LexicalIndex | None,
         on_progress: ProgressCallback | None = None,
         batch_size: int = BATCH_SIZE,
+        limits: IngestLimits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits or IngestLimits.from_env()
         self.index = index
         self.on_progress = on_progress
         self.batch_size = batch_size
@@ -63,7 +66,10 @@ class Ingester:
 
     def run(self, paths: list[Path]) -> IngestCounts:
         self.sync_index()  # finish what an interrupted run left unindexed
-        for item in expand(paths):
+        for item in expand(paths, self.limits):
+            if isinstance(item, Refused):
+                self._refuse(item)
+                continue
             if isinstance(item, Skipped):
                 self.skipped.append(item)
                 self.counts.skipped_files += 1
@@ -84,7 +90,7 @@ class Ingester:
         batch: list[StoredDocument] = []
         good = bad = 0
         with source.opener() as stream:
-            for document in read_stream(stream, source.filename):
+            for document in read_stream(stream, source.filename, self.limits, source.stored):
                 if document.patent is None:
                     bad += 1
                     self._quarantine(source, document)
@@ -100,6 +106,14 @@ class Ingester:
                     batch = []
         self._flush(batch, source.name)
         self.store.mark_source_done(source.name, source.fingerprint, good, bad)
+
+    def _refuse(self, item: Refused) -> None:
+        """A hostile or damaged archive member: quarantined with the archive, the member and the reason."""
+        self.store.quarantine(item.name, item.position, item.reason, b"")
+        self.counts.read += 1
+        self.counts.quarantined += 1
+        self.problems.append(f"{item.name}, {item.position}: {item.reason}")
+        self._report(item.name)
 
     def _quarantine(self, source: Source, document: ParsedDocument) -> None:
         reason = document.error or "unreadable document"

@@ -8,33 +8,52 @@ from __future__ import annotations
 
 import gzip
 import io
+import tarfile
+import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
 
 from novum.ingest.formats.base import ParsedDocument
+from novum.ingest.limits import GuardedStream, IngestLimits, InputLimitError
 from novum.ingest.registry import detect_stream_format, xml_formats
 from novum.ingest.xmlstream import read_xml
 
 HEAD_BYTES = 64 * 1024
-# What a damaged file can raise mid-read: truncated or corrupt compression, I/O failures.
-_READ_ERRORS = (OSError, EOFError, zlib.error)
+# What a damaged file can raise mid-read: truncated or corrupt compression, damaged archives, I/O failures.
+_READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError)
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_file(path: Path) -> Iterator[ParsedDocument]:
+def read_file(path: Path, limits: IngestLimits | None = None) -> Iterator[ParsedDocument]:
     """Parse a file on disk (gzip-compressed files are recognised by their magic bytes)."""
     with open(path, "rb") as handle:
-        yield from read_stream(handle, path.name)
+        yield from read_stream(handle, path.name, limits, stored=path.stat().st_size)
 
 
-def read_stream(stream: IO[bytes], filename: str) -> Iterator[ParsedDocument]:
-    """Parse a binary stream whose name (for sniffing and messages) is ``filename``."""
-    raw = cast(io.RawIOBase, stream)  # any binary file object will do; BufferedReader only needs read()/readinto()
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(raw)
+def read_stream(
+    stream: IO[bytes], filename: str, limits: IngestLimits | None = None, stored: int | None = None
+) -> Iterator[ParsedDocument]:
+    """Parse a binary stream whose name (for sniffing and messages) is ``filename``.
+
+    ``stored`` is the stream's size as stored (compressed, for an archive member); with ``limits`` (default: from
+    the environment) it bounds what the stream may expand to. A source that passes a limit is refused where it
+    happens: the documents read before stay, the refusal is a quarantined record with its position and reason.
+    """
+    guard = limits or IngestLimits.from_env()
     try:
-        head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
+        yield from _read(stream, filename, guard, stored)
+    except InputLimitError as exc:
+        yield ParsedDocument(exc.position or "file", b"", error=exc.reason)
+
+
+def _read(stream: IO[bytes], filename: str, limits: IngestLimits, stored: int | None) -> Iterator[ParsedDocument]:
+    raw = cast(io.RawIOBase, stream)  # any binary file object will do; BufferedReader only needs read()/readinto()
+    buffered = stream if isinstance(stream, (io.BufferedReader, GuardedStream)) else io.BufferedReader(raw)
+    guarded = buffered if isinstance(buffered, GuardedStream) else GuardedStream(buffered, limits, stored)
+    try:
+        head = guarded.peek(HEAD_BYTES)[:HEAD_BYTES]
     except _READ_ERRORS as exc:
         yield ParsedDocument("file", b"", error=f"cannot read file: {exc}")
         return
@@ -42,25 +61,29 @@ def read_stream(stream: IO[bytes], filename: str) -> Iterator[ParsedDocument]:
         yield ParsedDocument("file", b"", error="empty file")
         return
     if head.startswith(_GZIP_MAGIC):
-        with gzip.GzipFile(fileobj=buffered) as unzipped:
-            yield from read_stream(unzipped, filename.removesuffix(".gz").removesuffix(".GZ"))  # type: ignore[arg-type]
+        with gzip.GzipFile(fileobj=guarded) as unzipped:
+            inner = GuardedStream(cast(IO[bytes], unzipped), limits, stored)
+            try:
+                yield from _read(inner, filename.removesuffix(".gz").removesuffix(".GZ"), limits, stored)
+            except _READ_ERRORS as exc:
+                yield ParsedDocument(f"line {inner.line}", b"", error=f"file ends unexpectedly: {exc}")
         return
     if looks_like_xml(head):
         try:
-            yield from read_xml(buffered, xml_formats())
+            yield from read_xml(guarded, xml_formats())
         except _READ_ERRORS as exc:  # truncated .gz and similar
-            yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
+            yield ParsedDocument(f"line {guarded.line}", b"", error=f"file ends unexpectedly: {exc}")
         return
     reader = detect_stream_format(head, filename)
     if reader is None:
         yield ParsedDocument("file", head[:4096], error="unknown format: not XML and no reader recognises its content")
         return
     try:
-        for document in reader.parse(buffered, filename):
+        for document in reader.parse(guarded, filename):
             document.format = document.format or reader.name
             yield document
     except _READ_ERRORS as exc:
-        yield ParsedDocument("file", b"", error=f"file ends unexpectedly: {exc}")
+        yield ParsedDocument(f"line {guarded.line}", b"", error=f"file ends unexpectedly: {exc}")
 
 
 def looks_like_xml(head: bytes) -> bool:

@@ -72,7 +72,12 @@ def table_of(header: list[str]) -> str | None:
 
 def _header(head: bytes) -> list[str]:
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-    return first.split("\t") if "\t" in first else next(csv.reader([first]), [])
+    if "\t" in first:
+        return first.split("\t")
+    try:
+        return next(csv.reader([first]), [])
+    except csv.Error:  # a stray carriage return or NUL: not a PatentsView header (found by fuzzing the readers)
+        return []
 
 
 def _rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
