@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/landscape_bench.py
+	$(BIN)/python bench/watch_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -57,3 +57,21 @@ def test_watch_routes(api: tuple[TestClient, dict[str, dict[str, str]]], store_d
     assert len(ET.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")) == 13
     assert client.delete("/api/v1/watches/charging", headers=auth["write"]).status_code == 204
     assert client.get("/api/v1/watches", headers=auth["admin"]).json()["watches"] == []
+
+
+def test_watch_pages(store_dir: Path, new_documents: list[Path]) -> None:
+    with Store(store_dir) as store:
+        from novum.watch import service
+
+        service.add_watch(store, "soil", cpc=["A01B"])
+    ingest(store_dir, *new_documents)
+    app = create_app(Settings(store_dir, auth=False, rate_per_minute=100_000), embed_uploads=False)
+    with TestClient(app) as client:
+        assert client.post("/api/v1/watches/run").json()["new_alerts"] == 2
+        listing = client.get("/watches")
+        assert listing.status_code == 200 and 'href="/watches/soil"' in listing.text
+        assert "competitor cpc A01B" in listing.text
+        page = client.get("/watches/soil")
+        assert page.status_code == 200
+        assert "US20210267109A1" in page.text and "US11147203B2" in page.text
+        assert "classified CPC A01B" in page.text and "feed.atom?token=" in page.text

@@ -2,7 +2,8 @@
 ``/api/v1/watches/run`` (evaluate and deliver) and ``/api/v1/watches/{name}/feed.atom?token=...`` (the Atom feed,
 authorised by the watch's feed token so a feed reader needs no API token): thin routes over ``novum.watch``.
 
-A caller sees and changes its own watches (owner = the token's name); an admin token sees every watch."""
+A caller sees and changes its own watches (owner = the token's name); an admin token sees every watch. The pages
+``/watches`` and ``/watches/{name}`` show the same to a logged-in user."""
 
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ from novum.api.security import need
 from novum.auth import Principal
 from novum.watch import service
 from novum.watch.model import Watch, WatchError, WatchNotFoundError
+from novum.web.render import add_nav, html_page, render
+from novum.web.session import current_user
 
-router = APIRouter(prefix="/api/v1", tags=["watches"])
+api = APIRouter(prefix="/api/v1", tags=["watches"])
+pages = APIRouter(include_in_schema=False)
 
 
 class WatchModel(BaseModel):
@@ -143,13 +147,13 @@ def _own(principal: Principal, watch: Watch) -> Watch:
     return watch
 
 
-@router.get("/watches", response_model=WatchListResponse, responses=ERRORS, summary="Your watches")
+@api.get("/watches", response_model=WatchListResponse, responses=ERRORS, summary="Your watches")
 def list_route(request: Request, principal: Annotated[Principal, Depends(need("read"))]) -> dict[str, Any]:
     owner = None if principal.scope == "admin" else principal.name
     return {"watches": [row.to_dict() for row in service.list_watches(corpus(request).store(), owner)]}
 
 
-@router.post("/watches", response_model=WatchModel, responses=ERRORS, status_code=201, summary="Add a watch")
+@api.post("/watches", response_model=WatchModel, responses=ERRORS, status_code=201, summary="Add a watch")
 async def add_route(
     request: Request, body: WatchCreate, principal: Annotated[Principal, Depends(need("write"))]
 ) -> dict[str, Any]:
@@ -182,14 +186,14 @@ async def add_route(
     return watch.to_dict(secrets=True)
 
 
-@router.post("/watches/run", response_model=RunResponse, responses=ERRORS, summary="Evaluate and deliver now")
+@api.post("/watches/run", response_model=RunResponse, responses=ERRORS, summary="Evaluate and deliver now")
 async def run_route(request: Request, principal: Annotated[Principal, Depends(need("admin"))]) -> dict[str, Any]:
     store = corpus(request).store()
     report = await run_limited(request, lambda: service.run_watches(store), "watch run")
     return report.to_dict()
 
 
-@router.get("/watches/{name}", response_model=WatchDetailResponse, responses=ERRORS, summary="A watch and its alerts")
+@api.get("/watches/{name}", response_model=WatchDetailResponse, responses=ERRORS, summary="A watch and its alerts")
 def show_route(
     request: Request,
     name: str,
@@ -201,7 +205,7 @@ def show_route(
     return service.show_watch(store, name, limit).to_dict()
 
 
-@router.delete("/watches/{name}", status_code=204, responses=ERRORS, summary="Remove a watch")
+@api.delete("/watches/{name}", status_code=204, responses=ERRORS, summary="Remove a watch")
 def remove_route(request: Request, name: str, principal: Annotated[Principal, Depends(need("write"))]) -> Response:
     store = corpus(request).store()
     _own(principal, service.get_watch(store, name))
@@ -209,7 +213,7 @@ def remove_route(request: Request, name: str, principal: Annotated[Principal, De
     return Response(status_code=204)
 
 
-@router.post("/watches/{name}/test", response_model=TrialResponse, responses=ERRORS, summary="Dry run")
+@api.post("/watches/{name}/test", response_model=TrialResponse, responses=ERRORS, summary="Dry run")
 async def test_route(
     request: Request,
     name: str,
@@ -222,7 +226,7 @@ async def test_route(
     return report.to_dict()
 
 
-@router.get(
+@api.get(
     "/watches/{name}/feed.atom",
     responses={200: {"content": {"application/atom+xml": {}}}, **ERRORS},
     summary="The watch's Atom feed (token in the query string)",
@@ -238,3 +242,30 @@ def feed_route(
     except WatchError as exc:
         raise ApiError(403, "forbidden", str(exc), {"name": name}) from None
     return Response(body, media_type="application/atom+xml")
+
+
+# --- web pages: /watches (yours, with counts) and /watches/{name} (its alerts, why, deliveries, feed link) --------
+@pages.get("/watches")
+@html_page
+async def watches_page(request: Request) -> Response:
+    user = current_user(request)
+    owner = None if user.principal.scope == "admin" else user.principal.name
+    rows = service.list_watches(corpus(request).store(), owner)
+    return render(request, "watches.html", user=user, rows=rows, detail=None, feed=None)
+
+
+@pages.get("/watches/{name}")
+@html_page
+async def watch_page(request: Request, name: str) -> Response:
+    user = current_user(request)
+    store = corpus(request).store()
+    watch = _own(user.principal, service.get_watch(store, name))
+    detail = service.show_watch(store, name, 200)
+    feed = f"/api/v1/watches/{watch.name}/feed.atom?token={watch.feed_token}"
+    return render(request, "watches.html", user=user, rows=[], detail=detail, feed=feed)
+
+
+add_nav("/watches", "Watches")
+router = APIRouter()
+router.include_router(api)
+router.include_router(pages)
