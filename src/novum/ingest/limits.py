@@ -70,14 +70,19 @@ class GuardedStream(io.BufferedIOBase):
     """A binary stream that counts what it hands out and refuses to pass the limits.
 
     ``stored`` is the size the source occupies compressed (the file, the archive member), against which the
-    expansion ratio is judged; ``None`` when unknown.
+    expansion ratio is judged; ``None`` when unknown. When ``source`` is the guard of the compressed bytes (a gzip
+    stream), the ratio is judged against what has been read of those so far, so a bomb is refused after its
+    first megabytes whatever the size of the whole file.
     """
 
-    def __init__(self, inner: IO[bytes], limits: IngestLimits, stored: int | None = None) -> None:
+    def __init__(
+        self, inner: IO[bytes], limits: IngestLimits, stored: int | None = None, source: GuardedStream | None = None
+    ) -> None:
         super().__init__()
         self.inner = inner
         self.limits = limits
         self.stored = stored
+        self.source = source  # the compressed stream this one decompresses: the ratio is judged on what it read
         self.expanded = 0
         self.line = 1  # the line the next byte belongs to, for messages
 
@@ -104,17 +109,27 @@ class GuardedStream(io.BufferedIOBase):
         return len(data)
 
     def readline(self, size: int | None = -1) -> bytes:
+        """One line, read a MiB at a time so that limits are checked while a long line comes in."""
         cap = self.limits.max_line_bytes
-        want = cap + 1 if size is None or size < 0 else min(size, cap + 1)
-        line = self.inner.readline(want)
-        if len(line) > cap and not line.endswith(b"\n"):
-            self.expanded += len(line)
+        limit = cap + 1 if size is None or size < 0 else min(size, cap + 1)
+        start = self.line
+        parts: list[bytes] = []
+        got = 0
+        while got < limit:
+            piece = self._count(self.inner.readline(min(MiB, limit - got)))
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+            if piece.endswith(b"\n"):
+                break
+        if got > cap and not parts[-1].endswith(b"\n"):  # refused before joining: never twice the cap in memory
             raise InputLimitError(
                 f"line longer than {cap:,} bytes (limit NOVUM_MAX_LINE_BYTES); refused, and the rest of the file"
                 " was not read",
-                position=f"line {self.line}",
+                position=f"line {start}",
             )
-        return self._count(line)
+        return b"".join(parts)
 
     def peek(self, size: int = 0) -> bytes:
         peek = getattr(self.inner, "peek", None)
@@ -127,7 +142,7 @@ class GuardedStream(io.BufferedIOBase):
     def _count(self, data: bytes) -> bytes:
         self.expanded += len(data)
         self.line += data.count(b"\n")
-        reason = self.limits.bomb(self.expanded, self.stored)
+        reason = self.limits.bomb(self.expanded, self.source.expanded if self.source is not None else self.stored)
         if reason is not None:
             raise InputLimitError(
                 f"{reason}; refused, and the rest of the file was not read", position=f"line {self.line}"

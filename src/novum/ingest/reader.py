@@ -62,7 +62,7 @@ def _read(stream: IO[bytes], filename: str, limits: IngestLimits, stored: int | 
         return
     if head.startswith(_GZIP_MAGIC):
         with gzip.GzipFile(fileobj=guarded) as unzipped:
-            inner = GuardedStream(cast(IO[bytes], unzipped), limits, stored)
+            inner = GuardedStream(cast(IO[bytes], unzipped), limits, stored, source=guarded)
             try:
                 yield from _read(inner, filename.removesuffix(".gz").removesuffix(".GZ"), limits, stored)
             except _READ_ERRORS as exc:

@@ -48,6 +48,9 @@ class JsonlRecords(StreamFormat):
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 yield ParsedDocument(position, line, error=f"invalid JSON: {exc}")
                 continue
+            except RecursionError:
+                yield ParsedDocument(position, line[:4096], error="invalid JSON: nested too deeply")
+                continue
             yield _record(data, position, line)
 
 
@@ -62,8 +65,12 @@ class CsvRecords(StreamFormat):
 
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(text)
         try:
-            yield from self._rows(csv.DictReader(text))
+            yield from self._rows(reader)
+        except (csv.Error, UnicodeDecodeError) as exc:  # a NUL byte, an oversized field, bytes that are not UTF-8
+            row = reader.line_num + 1
+            yield ParsedDocument(f"row {row}", b"", error=f"malformed CSV: {exc}; the rest of the file was not read")
         finally:
             text.detach()  # the caller owns and closes the underlying stream
 
