@@ -25,7 +25,7 @@ from novum.search.query.ast import SetRef, walk
 from novum.search.query.compile import compile_query
 from novum.search.query.history import split_assignment
 from novum.search.query.parser import parse
-from novum.search.service import SearchParams, reads_as_query
+from novum.search.service import SearchParams, SetLookup, reads_as_query
 from novum.store.facets import FacetReader, FacetRow
 from novum.store.sqlite import Store
 
@@ -77,18 +77,11 @@ def match_numbers(store: Store, index: LexicalIndex, params: SearchParams, cap: 
         return numbers[:cap], "all" if len(numbers) <= cap else "best"
     if refs:  # proximity with sets: the sets must be looked up, so run the query with a history that never records
         verified = run_query(source, store, index, filters=params.filters, limit=VERIFIED_CAP, explain=False,
-                             history=_LookupOnly(store, params.workspace), count_all=False)  # fmt: skip
+                             history=SetLookup(store, params.workspace), count_all=False)  # fmt: skip
     else:
         verified = run_query(source, store, index, filters=params.filters, limit=VERIFIED_CAP, explain=False)
     numbers = [h.number for h in verified.hits]
     return numbers, "all" if verified.total <= len(numbers) and not verified.total_is_lower_bound else "verified"
-
-
-class _LookupOnly(History):
-    """A history that resolves ``L1``-style sets but records nothing (a facet count is a read)."""
-
-    def add(self, query: str, numbers: list[str], hits: int | None = None, label: str | None = None) -> Any:
-        return None
 
 
 def count_facets(rows: Iterable[FacetRow], top: int = TOP) -> dict[str, list[FacetValue]]:

@@ -16,7 +16,8 @@ from novum.index.lexical import Filters, LexicalIndex
 from novum.model import Patent
 from novum.search.explain import explain_text
 from novum.search.prior_art import MODES, Hit, SearchRequest, search_page
-from novum.search.query import History
+from novum.search.query import History, HistoryEntry
+from novum.search.query.history import referenced_labels
 from novum.search.structured import is_structured, structured_search
 from novum.store.sqlite import Store
 
@@ -87,6 +88,14 @@ class SearchPage:
 DenseProvider = Callable[[], list[DenseIndex]]
 
 
+class SetLookup(History):
+    """A history that resolves the sets a query names (``L1 AND NOT L2``) but records nothing: searching without
+    ``record`` may still use the sets recorded before."""
+
+    def add(self, query: str, numbers: list[str], hits: int | None = None, label: str | None = None) -> HistoryEntry:
+        return HistoryEntry("", query, len(numbers) if hits is None else hits, (), "")
+
+
 def choose_mode(mode: str | None, embedded: bool) -> str:
     """The mode asked for; by default hybrid when the data directory has embeddings (it wins on the benchmarks)."""
     if mode is None:
@@ -107,6 +116,8 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     params.check()
     history = History(store, params.workspace) if params.record else None
     if reads_as_query(params):
+        if history is None and referenced_labels(params.q, params.default_operator.upper()):  # type: ignore[arg-type]
+            history = SetLookup(store, params.workspace)  # L1, L2 ... are read, the search is not recorded
         wants_semantic = "sem(" in params.q.replace(" ", "").lower()
         found = structured_search(
             store, index, params.q, params.filters, params.offset + params.limit,
@@ -120,7 +131,7 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
         more = result.total > params.offset + params.limit and len(found.hits) >= params.offset + params.limit
         return SearchPage(
             hits, result.total, result.total_is_lower_bound, params.offset, params.limit, more, "query",
-            "lexical" if not wants_semantic else "hybrid", result.query, result.label, found.explanations,
+            "lexical" if not wants_semantic else "hybrid", result.query, result.label or None, found.explanations,
         )  # fmt: skip
     indexes: list[DenseIndex] = []
     embedded = bool(params.mode in (None, "semantic", "hybrid") and (indexes := dense()))
