@@ -29,11 +29,20 @@ def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("web")
     cn = fixture("cn-jp-wipo/data/examples")
     lines = [*demo_lines(300), *demo_lines(1, start=1991)]
-    xss = record(XSS_NUMBER, XSS_TITLE, XSS_ABSTRACT, publication_date="2015-03-03", country="US",
-                 claims=[{"number": 1, "text": "A valve <b>comprising</b> a seal & a spring."},
-                         {"number": 2, "text": "The valve of claim 1, wherein the seal is <rubber>.", "depends_on": [1]}])
-    ingest_paths(root / "data", write_lines(root / "docs.jsonl", [*lines, xss]), DEMO / "xml",
-                 *sorted(cn.glob("cn_*.xml")))
+    xss = record(
+        XSS_NUMBER,
+        XSS_TITLE,
+        XSS_ABSTRACT,
+        publication_date="2015-03-03",
+        country="US",
+        claims=[
+            {"number": 1, "text": "A valve <b>comprising</b> a seal & a spring."},
+            {"number": 2, "text": "The valve of claim 1, wherein the seal is <rubber>.", "depends_on": [1]},
+        ],
+    )
+    ingest_paths(
+        root / "data", write_lines(root / "docs.jsonl", [*lines, xss]), DEMO / "xml", *sorted(cn.glob("cn_*.xml"))
+    )
     return root / "data"
 
 
@@ -61,6 +70,7 @@ def login(client: TestClient, token: str) -> None:
     client.cookies.clear()
     page = client.get("/login")
     assert page.status_code == 200
-    answer = client.post("/login", data={"token": token, "csrf_token": csrf_of(page.text), "next": "/search"},
-                         follow_redirects=False)
+    answer = client.post(
+        "/login", data={"token": token, "csrf_token": csrf_of(page.text), "next": "/search"}, follow_redirects=False
+    )
     assert answer.status_code == 303, answer.text

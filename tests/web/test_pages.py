@@ -91,7 +91,7 @@ def test_document_page(reader: TestClient) -> None:
     assert 'href="/charts/new?number=US8930553B2&amp;claim=1"' in html
     assert 'href="/patents/US8930553B2/similar"' in html
     assert html.count('<p class="para" id="p-') == 37
-    assert "Cited by this document <span class=\"count\">21</span>" in html
+    assert 'Cited by this document <span class="count">21</span>' in html
     xml = reader.get("/patents/EP3404678B1").text  # a full-text EPO publication: description with anchors
     assert re.search(r'<p class="para" id="p-0001"><a class="pno" href="#p-0001">\[0001\]</a>', xml)
     assert "Cited by this document" in xml
@@ -134,7 +134,10 @@ def test_ingest_page_uploads_and_follows_the_job(admin: TestClient) -> None:
     page = admin.get("/ingest")
     assert page.status_code == 200 and "Quarantine" in page.text
     data = (DEMO_XML / "US6336130.xml").read_bytes()
-    files = [("files", ("US6336130.xml", data, "application/xml")), ("files", ("broken.xml", b"<us-patent", "text/xml"))]
+    files = [
+        ("files", ("US6336130.xml", data, "application/xml")),
+        ("files", ("broken.xml", b"<us-patent", "text/xml")),
+    ]
     answer = admin.post("/ingest", data={"csrf_token": csrf_of(page.text)}, files=files, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     for _ in range(200):

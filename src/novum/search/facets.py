@@ -55,7 +55,9 @@ class Facets:
                 "groups": {k: [dataclasses.asdict(v) for v in vs] for k, vs in self.groups.items()}}  # fmt: skip
 
 
-def match_numbers(store: Store, index: LexicalIndex, params: SearchParams, cap: int = FACET_CAP) -> tuple[list[str], str]:
+def match_numbers(
+    store: Store, index: LexicalIndex, params: SearchParams, cap: int = FACET_CAP
+) -> tuple[list[str], str]:
     """The numbers of the documents the search matches, best first, at most ``cap``; and the basis (see ``Facets``).
 
     Free text counts the documents its words match (the lexical match set, which is also what a hybrid result

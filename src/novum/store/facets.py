@@ -34,4 +34,3 @@ class FacetReader:
     def rows(self, numbers: Iterable[str]) -> Iterator[FacetRow]:
         for row in self.store.select_in(_SQL, numbers):
             yield FacetRow(str(row[0]), row[1], str(row[2]), str(row[3] or ""), str(row[4] or ""), row[5])
-

@@ -73,8 +73,11 @@ async def search_page(
     if q.strip():
         filters = make_filters(before or None, published_before or None, form["cpc"], form["ipc"], form["country"],
                                form["kind"])  # fmt: skip
-        params = SearchParams(q=q, syntax=syntax, mode=mode or None, filters=filters, collapse=collapse,  # type: ignore[arg-type]
-                              limit=limit, offset=offset, workspace=workspace, record=record and offset == 0)  # fmt: skip
+        params = SearchParams(
+            q=q, syntax=syntax, mode=mode or None, filters=filters, collapse=collapse,  # type: ignore[arg-type]
+            limit=limit, offset=offset, workspace=workspace, record=record and offset == 0,
+        )  # fmt: skip
+
         def call() -> tuple[SearchPage, Facets]:
             store = shared.store()  # this worker thread's connection
             narrowed = narrow(store, shared.index(), params, form["year"], form["applicant"])

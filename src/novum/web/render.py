@@ -63,6 +63,11 @@ def paragraph_id(number: str | None, position: int) -> str:
     return f"p-{int(digits):04d}" if digits else f"p-{position:04d}"
 
 
+def as_param(value: str, name: str) -> tuple[str, str]:
+    """``["US"] | map("as_param", "country")`` -> ``[("country", "US")]``: filter values as URL parameters."""
+    return name, value
+
+
 def query_string(params: Iterable[tuple[str, Any]]) -> str:
     return urlencode([(k, v) for k, v in params if v not in (None, "", False)], doseq=True)
 
@@ -70,7 +75,7 @@ def query_string(params: Iterable[tuple[str, Any]]) -> str:
 ENV = Environment(loader=PackageLoader("novum.web", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)  # fmt: skip
 ENV.filters["marks"] = marks
-ENV.filters["as_param"] = lambda value, name: (name, value)  # ["US"] | map("as_param", "country") -> [("country", "US")]
+ENV.filters["as_param"] = as_param
 ENV.globals["paragraph_id"] = paragraph_id
 ENV.globals["query_string"] = query_string
 

@@ -17,8 +17,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from novum.api.deps import corpus
 from novum.api.errors import ApiError
-from novum.api.security import CSRF_FIELD, SESSION_COOKIE, RateLimiter, identify
-from novum.auth import SESSION_HOURS, Principal, Scope, end_session, record_use, same_secret, start_session, verify_token
+from novum.api.security import SESSION_COOKIE, RateLimiter, identify
+from novum.auth import (
+    SESSION_HOURS,
+    Principal,
+    Scope,
+    end_session,
+    record_use,
+    same_secret,
+    start_session,
+    verify_token,
+)
 from novum.web.render import Redirect, html_page, render
 
 router = APIRouter(include_in_schema=False)
@@ -100,9 +109,9 @@ async def login(
     store = corpus(request).store()
     principal = verify_token(store, token.strip())
     if principal is None:
-        response = render(request, "login.html", 401, csrf=expected, next=_safe_next(next),
-                          error="Unknown or revoked token.")  # fmt: skip
-        return response
+        return render(
+            request, "login.html", 401, csrf=expected, next=_safe_next(next), error="Unknown or revoked token."
+        )
     session_id, _ = start_session(store, principal)
     record_use(store, principal)
     response = RedirectResponse(_safe_next(next), status_code=303)
