@@ -33,9 +33,11 @@ demo: setup
 	$(BIN)/novum stats --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "encrypted file access control by application" --before 2013-06-01 --limit 5 --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "Buchholz relay between transformer tank and conservator" --limit 3 --data-dir $(DEMO_DATA)
-	$(BIN)/novum landscape "pa=nvidia" --data-dir $(DEMO_DATA)
-	$(BIN)/novum landscape "pa=nvidia" -f html -o $(DEMO_DATA)/landscape-nvidia.html --data-dir $(DEMO_DATA)
-	$(BIN)/novum monitor "pa=nvidia" --data-dir $(DEMO_DATA)
+	# a landscape of NVIDIA's PatentsView portfolio in a store of its own (the demo sample holds 19 of its grants again)
+	$(BIN)/novum ingest data/demo/patentsview-nvidia --no-embed --data-dir $(DEMO_DATA)/nvidia
+	$(BIN)/novum landscape --data-dir $(DEMO_DATA)/nvidia
+	$(BIN)/novum landscape -f html -o $(DEMO_DATA)/landscape-nvidia.html --data-dir $(DEMO_DATA)/nvidia
+	$(BIN)/novum monitor --industry artificial-intelligence --data-dir $(DEMO_DATA)/nvidia
 
 serve: setup
 	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
