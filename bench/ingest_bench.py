@@ -2,8 +2,13 @@
 
 Workloads:
   * the 18,880-patent US corpus (../shared/data/corpus/us-api-patents, JSONL) against ``json.loads`` per line;
-  * a weekly-size USPTO file (thousands of ``<?xml``-concatenated grant and application documents, built from the
-    real v4.x fixtures with unique numbers) against a raw lxml parse of each document.
+  * a replicated weekly-size USPTO file: the same few real v4.x fixture documents (grants and applications)
+    repeated to 6,500 ``<?xml``-concatenated documents, each copy with a unique number. It has a week's size and
+    layout but NOT a week's variety: it is a throughput and memory test, not a week of grants;
+  * distinct real grants in weekly-file layout: every distinct document (doc-number + kind) of the nine PatentsView
+    ``ipg`` weekly-file excerpts (../shared/data/fixtures/us-patentsview-db/ipgxml, first weekly file of each year
+    2005-2013), concatenated as the USPTO concatenates them;
+  each against a raw lxml parse of each document.
 For each: novum's reader alone (parse + normalise), and the full ingest (store + tantivy index). Every measurement
 runs in a fresh process so its peak RSS is its own.
 
@@ -34,6 +39,32 @@ USPTO_FIXTURES = [
 ]
 USPTO_FIXTURES = [p for p in USPTO_FIXTURES if p.name != "US07057742-20060606.XML"]  # malformed in the original
 _PUB_NUMBER = re.compile(rb"(<publication-reference>\s*<document-id>\s*<country>US</country>\s*<doc-number>)(\w+)")
+
+
+PATENTSVIEW_IPG = sorted((SHARED / "fixtures/us-patentsview-db/ipgxml").glob("ipg*.xml"))
+_DOC_KEY = re.compile(
+    rb"<publication-reference>\s*<document-id>\s*<country>\w+</country>\s*"
+    rb"<doc-number>(\w+)</doc-number>\s*<kind>(\w+)</kind>"
+)
+
+
+def build_distinct_file(path: Path) -> tuple[int, int]:
+    """Every distinct grant of the real PatentsView weekly excerpts, once, in weekly-file layout."""
+    seen: set[bytes] = set()
+    count = 0
+    with open(path, "wb") as out:
+        for source in PATENTSVIEW_IPG:
+            for chunk in source.read_bytes().split(b"<?xml")[1:]:
+                if b"<us-patent-grant" not in chunk[:2000]:  # sequence listings (<sequence-cwu>) are not patents
+                    continue
+                key = _DOC_KEY.search(chunk)
+                ident = b"/".join(key.groups()) if key else chunk[:200]
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                out.write(b"<?xml" + (chunk if chunk.endswith(b"\n") else chunk + b"\n"))
+                count += 1
+    return count, path.stat().st_size
 
 
 def build_weekly_file(path: Path, documents: int) -> int:
@@ -147,12 +178,23 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="novum-weekly-"))
     weekly = workdir / "ipg-weekly.xml"
     size = build_weekly_file(weekly, args.weekly_docs)
+    distinct = workdir / "ipg-distinct.xml"
+    distinct_docs, distinct_size = build_distinct_file(distinct)
     corpus_files = sorted(CORPUS.glob("*.jsonl"))
     corpus_mb = sum(p.stat().st_size for p in corpus_files) / 1e6
     novum_runs = ["novum parse", "novum ingest (store+index)"]
     plans = [
         (f"US corpus, {corpus_mb:.0f} MB JSONL", corpus_files, ["raw json.loads", *novum_runs]),
-        (f"USPTO weekly file, {size / 1e6:.0f} MB XML", [weekly], ["raw lxml parse", *novum_runs]),
+        (
+            f"replicated weekly-size file ({len(USPTO_FIXTURES)} real documents repeated), {size / 1e6:.0f} MB XML",
+            [weekly],
+            ["raw lxml parse", *novum_runs],
+        ),
+        (
+            f"distinct real grants ({distinct_docs} from 9 PatentsView ipg files), {distinct_size / 1e6:.0f} MB XML",
+            [distinct],
+            ["raw lxml parse", *novum_runs],
+        ),
     ]
     print(f"python {sys.version.split()[0]}, {mp.cpu_count()} cores\n")
     print("| workload | run | documents | seconds | docs/s | vs baseline | peak RSS MB |")

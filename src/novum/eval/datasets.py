@@ -137,6 +137,13 @@ def patsnap_citations(store: Store, root: Path, cutoff: str = "priority") -> Ben
     return Benchmark("patsnap", topics, qrels, note if unreachable else "")
 
 
+def restrict(bench: Benchmark, ids: Iterable[str], name: str) -> Benchmark:
+    """The benchmark's topics whose ids are in ``ids`` (one half of a split), in their original order."""
+    keep = set(ids)
+    topics = [t for t in bench.topics if t.id in keep]
+    return Benchmark(name, topics, {t.id: bench.qrels[t.id] for t in topics if t.id in bench.qrels}, bench.note)
+
+
 def passes_cutoff(patent: Patent | None, before: str | None) -> bool:
     if before is None:
         return True

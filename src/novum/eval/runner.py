@@ -108,6 +108,30 @@ class NovumRanker:
         return [(hit.number, hit.score) for hit in hits]
 
 
+class SimilarRanker:
+    """``novum similar`` on the topic's own stored record: its code path (title, abstract and first claim as the
+    query, embedded as a passage; its family excluded), minus family collapse, as for every ranker here."""
+
+    def __init__(self, store: Store, index: LexicalIndex, mode: str, dense: list[DenseIndex]) -> None:
+        self.store = store
+        self.index = index
+        self.mode = mode
+        self.dense = dense
+        self.name = f"novum similar ({mode})"
+
+    def rank(self, topic: Topic, depth: int) -> Ranking:
+        from novum.search.service import similar_request
+
+        if len(topic.exclude) != 1:
+            raise NovumError(f"topic {topic.id}: novum similar needs a topic that is one stored publication")
+        request = similar_request(self.store, self.store.get(topic.exclude[0]), depth, self.mode)
+        request.collapse_families = False
+        if topic.before is None:  # a benchmark without a cut-off (--cutoff none) keeps none here either
+            request.filters.before = None
+        hits = search(self.store, self.index, request, self.dense)
+        return [(hit.number, hit.score) for hit in hits]
+
+
 class Bm25Baseline:
     """bm25s with its default parameters (k1 1.5, b 0.75, English stop words) over title + abstract.
 

@@ -99,6 +99,12 @@ BGE_SMALL_EN = OnnxSpec(
     query_prefix="Represent this sentence for searching relevant passages: ",
 )
 
+# novum's own phrase-similarity model (scripts/train_phrase_model.py; MODEL_CARD.md beside it): all-MiniLM-L6-v2
+# fine-tuned on the PPPM train split, for scoring claim elements against passages. Not a retrieval embedder.
+PHRASE_MINILM = OnnxSpec(
+    name="phrase-minilm", package="novum", subdir="models/phrase-minilm", pooling="mean", max_tokens=128
+)
+
 
 class OnnxEmbedder:
     """A sentence embedder from an ONNX BERT model and its ``tokenizer.json``."""
@@ -108,6 +114,8 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         folder = _package_dir(spec.package) / spec.subdir
+        if not (folder / "model.onnx").exists():
+            raise ModelNotAvailableError(f"{spec.name}: no model.onnx in {folder}")
         options = ort.SessionOptions()
         options.intra_op_num_threads = _threads()
         options.inter_op_num_threads = 1
@@ -219,6 +227,8 @@ def load_embedder(name: str = "bge-small-en") -> Embedder:
         return OnnxEmbedder(BGE_SMALL_EN)
     if name == "e5-small-multilingual":
         return E5Embedder()
+    if name == PHRASE_MINILM.name:
+        return OnnxEmbedder(PHRASE_MINILM)
     raise NovumError(f"unknown embedding model {name!r}; choose one of {', '.join(EMBEDDERS)}")
 
 
