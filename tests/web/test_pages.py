@@ -201,3 +201,28 @@ def test_count_facets_counts_each_document_once_per_value() -> None:
     assert [(v.value, v.count) for v in groups["year"]] == [("2012", 2)]
     assert [(v.value, v.label, v.count) for v in groups["applicant"]] == [("ACME", "Acme Corp.", 2)]
     assert [(v.value, v.count) for v in groups["country"]] == [("US", 2), ("CN", 1)]
+
+
+def test_facets_over_the_match_set(web_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Free text, an exact Boolean query and a proximity query (verified on the text) all count their match set."""
+    import novum.search.facets as facets
+    from novum.corpus import Corpus
+    from novum.search.service import SearchParams
+
+    shared = Corpus(web_data)
+    try:
+        store, index = shared.store(), shared.index()
+        words = facets.facet_counts(store, index, SearchParams(q="encrypted file access"))
+        assert (words.basis, words.counted, words.applicants_counted) == ("all", 226, 226)
+        capped = facets.facet_counts(store, index, SearchParams(q="encrypted file access"), cap=50)
+        assert (capped.basis, capped.counted) == ("best", 50)
+        boolean = facets.facet_counts(store, index, SearchParams(q="ti=encrypt*", syntax="query"))
+        assert (boolean.basis, boolean.counted) == ("all", 2)
+        near = facets.facet_counts(store, index, SearchParams(q="encrypted NEAR3 file", syntax="query"))
+        assert near.basis == "all" and 0 < near.counted < 226
+        monkeypatch.setattr(facets, "APPLICANT_CAP", 5)
+        few = facets.facet_counts(store, index, SearchParams(q="encrypted file access"))
+        assert few.applicants_counted == 5 and sum(v.count for v in few.groups["applicant"]) <= 5
+        assert sum(v.count for v in few.groups["country"]) == 226
+    finally:
+        shared.close()

@@ -3,8 +3,9 @@
 Counts are taken over the whole match set (every document the words or the Boolean query match under the
 filters) when it has at most ``FACET_CAP`` documents, else over the ``FACET_CAP`` best-ranked ones; a query-language
 query whose proximity must be checked on the stored text counts its first ``VERIFIED_CAP`` verified matches. The
-``basis`` says which, so a page can say so. The columns come from the store (no record text is parsed), so a facet
-costs one more index lookup and one indexed SQL read.
+``basis`` says which, so a page can say so. Year, office and classes come from the store's columns, so they cost one
+more index lookup and one indexed SQL read; the applicant is inside the JSON record, so it is counted over the best
+``APPLICANT_CAP`` matches only (``Facets.applicants_counted``).
 
 Year and applicant are not index filters; clicking them narrows the search to the matched documents with that
 value (``narrow``), through ``Filters.only``, which every engine honours.
@@ -31,6 +32,7 @@ from novum.store.sqlite import Store
 
 FACET_CAP = 10_000  # documents counted at most (the best-ranked ones when the match set is larger)
 VERIFIED_CAP = 500  # verified matches counted for a proximity query that needs the stored text checked
+APPLICANT_CAP = 500  # the applicant is read from the JSON record: counted over the best this many only
 TOP = 12  # values shown per facet
 FACETS = ("year", "country", "cpc", "ipc", "applicant")
 
@@ -49,9 +51,10 @@ class Facets:
     basis: str
     counted: int
     groups: dict[str, list[FacetValue]] = field(default_factory=dict)
+    applicants_counted: int = 0  # the applicant facet covers the best this many of ``counted``
 
     def to_dict(self) -> dict[str, Any]:
-        return {"basis": self.basis, "counted": self.counted,
+        return {"basis": self.basis, "counted": self.counted, "applicants_counted": self.applicants_counted,
                 "groups": {k: [dataclasses.asdict(v) for v in vs] for k, vs in self.groups.items()}}  # fmt: skip
 
 
@@ -113,8 +116,8 @@ def count_facets(rows: Iterable[FacetRow], top: int = TOP) -> dict[str, list[Fac
 def facet_counts(store: Store, index: LexicalIndex, params: SearchParams, cap: int = FACET_CAP) -> Facets:
     """The facets of a search (see the module docstring for what they are counted over)."""
     numbers, basis = match_numbers(store, index, params, cap)
-    rows = list(FacetReader(store).rows(numbers))
-    return Facets(basis, len(rows), count_facets(rows))
+    rows = list(FacetReader(store).rows(numbers, numbers[:APPLICANT_CAP]))
+    return Facets(basis, len(rows), count_facets(rows), min(len(rows), APPLICANT_CAP))
 
 
 def narrow(
@@ -130,7 +133,7 @@ def narrow(
     numbers, _ = match_numbers(store, index, params, cap)
     keep = [
         row.number
-        for row in FacetReader(store).rows(numbers)
+        for row in FacetReader(store).rows(numbers, numbers[:APPLICANT_CAP] if wanted else ())
         if (not years or (row.date or "")[:4] in years)
         and (not wanted or (row.applicant is not None and clean_name(row.applicant) in wanted))
     ]

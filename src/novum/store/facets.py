@@ -1,5 +1,8 @@
-"""The store's side of search facets: the few columns a facet counts, read for a set of documents without their
-full text (the JSON record is only touched for the first applicant's name)."""
+"""The store's side of search facets: the few columns a facet counts, read for a set of documents.
+
+Year, office and classes are plain columns (cheap for thousands of documents). The applicant is inside the JSON
+record, which must be read whole (full-text records run to hundreds of kilobytes), so it is read only for the
+documents asked for."""
 
 from __future__ import annotations
 
@@ -8,9 +11,11 @@ from dataclasses import dataclass
 
 from novum.store.sqlite import Store
 
-_SQL = (
-    "SELECT number, coalesce(publication_date, filing_date), country, cpc, ipc,"
-    " coalesce(json_extract(record, '$.applicants[0].name'), json_extract(record, '$.assignees[0].name'))"
+_COLUMNS = (
+    "SELECT number, coalesce(publication_date, filing_date), country, cpc, ipc FROM documents WHERE number IN ({marks})"
+)
+_APPLICANT = (
+    "SELECT number, coalesce(json_extract(record, '$.applicants[0].name'), json_extract(record, '$.assignees[0].name'))"
     " FROM documents WHERE number IN ({marks})"
 )
 
@@ -22,7 +27,7 @@ class FacetRow:
     country: str
     cpc: str  # space-separated symbols
     ipc: str
-    applicant: str | None
+    applicant: str | None  # None when not read (see ``FacetReader.rows``) or when the record names none
 
 
 class FacetReader:
@@ -31,6 +36,10 @@ class FacetReader:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def rows(self, numbers: Iterable[str]) -> Iterator[FacetRow]:
-        for row in self.store.select_in(_SQL, numbers):
-            yield FacetRow(str(row[0]), row[1], str(row[2]), str(row[3] or ""), str(row[4] or ""), row[5])
+    def rows(self, numbers: Iterable[str], applicants_of: Iterable[str] = ()) -> Iterator[FacetRow]:
+        """The rows of ``numbers``; the first applicant (else assignee) only for the numbers in ``applicants_of``."""
+        wanted = list(numbers)
+        names = {str(r[0]): r[1] for r in self.store.select_in(_APPLICANT, list(applicants_of))}
+        for row in self.store.select_in(_COLUMNS, wanted):
+            number = str(row[0])
+            yield FacetRow(number, row[1], str(row[2]), str(row[3] or ""), str(row[4] or ""), names.get(number))
