@@ -104,6 +104,21 @@ def _open(path: Path) -> IO[bytes]:
     return open(path, "rb")  # noqa: SIM115 (callers close it in a with)
 
 
+def _source_path(stream: object) -> Path | None:
+    """The file on disk a stream reads, found through the wrappers around it (limits guard, gzip, buffer)."""
+    for _ in range(8):
+        name = getattr(stream, "name", None)
+        if isinstance(name, str) and name and Path(name).is_file():
+            return Path(name)
+        inner = next(
+            (getattr(stream, a) for a in ("inner", "fileobj", "raw") if getattr(stream, a, None) is not None), None
+        )
+        if inner is None:
+            return None
+        stream = inner
+    return None
+
+
 def _siblings(folder: Path) -> dict[str, list[Path]]:
     """The PatentsView tables in a folder, by table name."""
     found: dict[str, list[Path]] = defaultdict(list)
@@ -126,8 +141,8 @@ class PatentsViewTables(StreamFormat):
 
     def parse(self, stream: BinaryIO, filename: str) -> Iterator[ParsedDocument]:
         table = table_of(_header(stream.peek(8192) if hasattr(stream, "peek") else b""))
-        path = Path(getattr(stream, "name", "") or "")
-        folder = path.parent if path.name and path.exists() else None
+        path = _source_path(stream)
+        folder = path.parent if path is not None else None
         if table != "patent":
             siblings = _siblings(folder) if folder is not None else {}
             if not siblings.get("patent"):
