@@ -112,7 +112,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="25000,100000", help="comma-separated corpus sizes")
     args = parser.parse_args()
     records = base_records()
-    print(f"base: {len(records):,} real records (PatSnap + PatentsView NVIDIA)")
+    with_classes = sum(1 for r in records if r.cpc or r.ipc)
+    with_owners = sum(1 for r in records if r.assignees or r.applicants)
+    print(f"base: {len(records):,} real records (PatSnap + PatentsView NVIDIA), {with_classes:,} with classes,"
+          f" {with_owners:,} with applicants")  # fmt: skip
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="novum-landscape-bench-") as folder:
