@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from novum.ingest.reader import read_stream
 from novum.model import Patent
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SHARED_DATA, fixture, shared
 from tests.helpers import DEMO
 
 SAMPLES = {
@@ -35,10 +35,13 @@ SAMPLES = {
 }
 
 
+def _require(path: Path) -> Path:
+    """The path, through conftest's helper for shared data: skipped without it, a failure in CI."""
+    return shared(str(path.relative_to(SHARED_DATA))) if path.is_relative_to(SHARED_DATA) else path
+
+
 def _load(name: str) -> bytes:
-    path = SAMPLES[name]
-    if not path.exists():
-        pytest.skip(f"shared data not found: {path}")
+    path = _require(SAMPLES[name])
     data = path.read_bytes()
     if name == "jsonl":
         data = gzip.decompress(data)  # damage the records themselves, not the compression
@@ -93,9 +96,7 @@ def test_damaged_documents_never_crash(name: str) -> None:
 
 
 def test_truncated_weekly_file_keeps_the_complete_documents(tmp_path: Path) -> None:
-    concatenated = FIXTURES / "us-go-uspto/pkg/uspto/test-data/test.xml"
-    if not concatenated.exists():
-        pytest.skip(f"shared data not found: {concatenated}")
+    concatenated = fixture("us-go-uspto/pkg/uspto/test-data/test.xml")
     data = concatenated.read_bytes()
     cut = data[: len(data) - 5000]
     documents = list(read_stream(io.BytesIO(cut), "test.xml"))
