@@ -55,6 +55,8 @@ bench: setup
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/landscape_bench.py
 	$(BIN)/python bench/watch_bench.py
+	$(BIN)/python bench/fault_bench.py --trials 3 --kills 3
+	$(BIN)/python bench/fuzz_bench.py --examples 5000
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
