@@ -48,6 +48,7 @@ class Batch:
     citations: dict[str, list[tuple[str, str | None, str | None]]] = field(default_factory=dict)
     _owners: dict[str, list[str]] | None = None
     _texts: dict[str, DocText] = field(default_factory=dict)
+    _addresses: dict[tuple[int, int], str] | None = None
 
     def text(self, number: str) -> DocText:
         """The record's tokenised fields, shared by every watch that verifies proximity on it in this batch."""
@@ -58,9 +59,17 @@ class Batch:
 
     def numbers(self, query: tantivy.Query) -> set[str]:
         """The batch documents a tantivy query matches."""
+        return {number for _, number in self.hits(query)}
+
+    def hits(self, query: tantivy.Query) -> list[tuple[float, str]]:
+        """(score, number) of the batch documents a query matches; numbers come from a table of the batch's
+        document addresses built once, not from the index's document store for every hit of every watch."""
         searcher = self.index.index.searcher()
-        hits = searcher.search(query, limit=max(len(self.patents), 1)).hits
-        return {searcher.doc(address)["number"][0] for _, address in hits}
+        if self._addresses is None:
+            every = searcher.search(tantivy.Query.all_query(), limit=max(len(self.patents), 1)).hits
+            self._addresses = {(a.segment_ord, a.doc): searcher.doc(a)["number"][0] for _, a in every}
+        found = searcher.search(query, limit=max(len(self.patents), 1)).hits
+        return [(float(score), self._addresses[(a.segment_ord, a.doc)]) for score, a in found]
 
     def owners(self, cleaner: ApplicantCleaner) -> dict[str, list[str]]:
         """Number → cleaned applicant (else assignee) keys, computed once per batch."""
@@ -122,14 +131,15 @@ def match_search(watch: Watch, batch: Batch, numbers: set[str]) -> list[Alert]:
     spec = watch.spec
     ast = parse(spec["query"], spec.get("default_operator", "AND"))
     compiled = compile_query(ast, batch.index, filters=search_filters(spec))
-    searcher = batch.index.index.searcher()
-    hits = searcher.search(compiled.query, limit=max(len(batch.patents), 1)).hits
     evaluator = Evaluator(compiled)
     semantic = bool(spec.get("vectors")) or any(isinstance(n, Semantic) for n in walk(ast))
     closeness = _closeness(watch, batch, numbers) if semantic else {}
+    if semantic and not compiled.has_boolean_restriction and not spec.get("filters"):
+        hits = [(0.0, n) for n in sorted(closeness, key=lambda n: batch.seqs[n])]  # sem() alone: closeness decides
+    else:
+        hits = batch.hits(compiled.query)
     matched: list[tuple[str, float]] = []
-    for score, address in hits:
-        number = searcher.doc(address)["number"][0]
+    for score, number in hits:
         if number not in numbers:
             continue
         if not compiled.exact and not evaluator.truth(compiled.ast, batch.text(number), FULLTEXT):
