@@ -37,7 +37,7 @@ import match_data  # noqa: E402
 from novum.eval.datasets import patsnap_free_text  # noqa: E402
 from novum.eval.measures import hit_at, per_topic, relative_change  # noqa: E402
 from novum.index.dense import DenseIndex  # noqa: E402
-from novum.index.lexical import Filters, LexicalIndex  # noqa: E402
+from novum.index.lexical import Filters, LexicalIndex, open_index_for_reading  # noqa: E402
 from novum.ingest.embedding import existing_dense  # noqa: E402
 from novum.match.engine import Matcher, MatchOptions  # noqa: E402
 from novum.match.evalset import (  # noqa: E402
@@ -47,6 +47,7 @@ from novum.match.evalset import (  # noqa: E402
     firm_topics,
     read_cpc_titles,
     read_ipc_titles,
+    sha,
 )
 from novum.match.firms import firm_key, owners, rank_firms  # noqa: E402
 from novum.match.text import need_parts  # noqa: E402
@@ -78,10 +79,27 @@ def bm25_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
     return sorted(order.items(), key=lambda kv: -kv[1])
 
 
-def novum_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
+def novum_firms(matcher: Matcher, topic: FirmTopic, **voting: float) -> Ranking:
     neighbours = matcher.neighbours(topic.text, Filters(exclude=topic.exclude), DEPTH)
     records = matcher.store.get_many(n for n, _ in neighbours)
-    return [(f.key, f.score) for f in rank_firms(neighbours, records, None, DEPTH)]
+    return [(f.key, f.score) for f in rank_firms(neighbours, records, None, DEPTH, **voting)]  # type: ignore[arg-type]
+
+
+# The voting grid tried on the tuning half of each firm set (k of 1/(k + rank); decay of a firm's later documents).
+GRID = [{"k": k, "decay": d, "votes_per_firm": v} for k in (1, 3, 10) for d in (0.25, 0.5, 1.0) for v in (3, 5)]
+
+
+def tune_firms(matcher: Matcher, topics: list[FirmTopic]) -> None:
+    """nDCG@10 of every voting setting on the tuning topics (the neighbours are searched once per topic)."""
+    qrels = {t.id: {t.firm: 1} for t in topics}
+    cached = {t.id: matcher.neighbours(t.text, Filters(exclude=t.exclude), DEPTH) for t in topics}
+    records = matcher.store.get_many({n for ranked in cached.values() for n, _ in ranked})
+    print("\n| k | decay | votes per firm | nDCG@10 (tuning half) |\n|---:|---:|---:|---:|")
+    for setting in GRID:
+        run = {tid: [(f.key, f.score) for f in rank_firms(nb, records, None, DEPTH, **setting)]  # type: ignore[arg-type]
+               for tid, nb in cached.items()}  # fmt: skip
+        ndcg, _ = scores(qrels, run)
+        print(f"| {setting['k']} | {setting['decay']} | {setting['votes_per_firm']} | {np.mean(ndcg):.3f} |")
 
 
 # --- measuring --------------------------------------------------------------------------------------------------
@@ -128,8 +146,8 @@ def need_sets(matcher: Matcher, needs: list[NeedTopic], label: str) -> None:
         "novum lexical, need parts fused": lambda t, e: novum_need(Matcher(matcher.store, matcher.index), t, e),
     }
     if matcher.dense:
-        systems["novum hybrid (BM25 + bge), whole need"] = lambda t, e: novum_need(matcher, t, e, parts=False)
-        systems["novum match (hybrid, need parts fused)"] = lambda t, e: novum_need(matcher, t, e)
+        systems["novum match (hybrid BM25 + bge, the default)"] = lambda t, e: novum_need(matcher, t, e, parts=False)
+        systems["novum hybrid, need parts fused"] = lambda t, e: novum_need(matcher, t, e)
     for half in ("tune", "held-out"):
         chosen = [n for n in needs if n.half == half]
         qrels = {n.id: dict.fromkeys(n.relevant, 1) for n in chosen}
@@ -137,15 +155,20 @@ def need_sets(matcher: Matcher, needs: list[NeedTopic], label: str) -> None:
         report(f"{label}, {half} half", qrels, runs)
 
 
-def firm_set(matcher: Matcher, topics: list[FirmTopic], label: str) -> None:
-    qrels = {t.id: {t.firm: 1} for t in topics}
-    runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "novum match firms (k-NN voting)": {}}
-    started = time.perf_counter()
-    for topic in topics:
-        runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
-        runs["novum match firms (k-NN voting)"][topic.id] = novum_firms(matcher, topic)
-    print(f"  firms: {len(topics)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    report(label, qrels, runs, "one held-out patent per applicant with >= 5 families; the other applicants compete")
+def firm_set(matcher: Matcher, topics: list[FirmTopic], label: str, tune: bool = False) -> None:
+    """Both halves (split by the parity of the SHA-1 of the held-out number); the grid on the tuning half."""
+    halves = {"tune": [t for t in topics if sha(t.id) % 2 == 0], "held-out": [t for t in topics if sha(t.id) % 2]}
+    if tune:
+        tune_firms(matcher, halves["tune"])
+    for half, chosen in halves.items():
+        qrels = {t.id: {t.firm: 1} for t in chosen}
+        runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "novum match firms (k-NN voting)": {}}
+        started = time.perf_counter()
+        for topic in chosen:
+            runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
+            runs["novum match firms (k-NN voting)"][topic.id] = novum_firms(matcher, topic)
+        print(f"  firms: {len(chosen)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        report(f"{label}, {half} half", qrels, runs, "one held-out patent per applicant with >= 5 families")
 
 
 def open_matcher(name: str) -> Matcher:
@@ -153,7 +176,7 @@ def open_matcher(name: str) -> Matcher:
     if not (folder / "novum.db").exists():
         sys.exit(f"{folder} is missing: run `python bench/match_data.py {name} --embed` first")
     store = Store(folder)
-    return Matcher(store, LexicalIndex(folder), existing_dense(store))
+    return Matcher(store, open_index_for_reading(store), existing_dense(store))
 
 
 def quality(sets: list[str]) -> None:
@@ -176,20 +199,20 @@ def quality(sets: list[str]) -> None:
         bench = patsnap_free_text(matcher.store, match_data.SHARED / "bench")
         systems: dict[str, Callable[[str, Sequence[str]], Ranking]] = {
             "BM25 (novum lexical)": lambda t, e: bm25_need(matcher, t, e),
-            "novum match (hybrid, need parts fused)": lambda t, e: novum_need(matcher, t, e),
+            "novum match (hybrid BM25 + bge, the default)": lambda t, e: novum_need(matcher, t, e, parts=False),
         }
         runs = run_all(systems, [(t.id, t.text, t.exclude) for t in bench.topics])
         report(
             "PatSnap free-text topics q1, q2 (real judged lists)", bench.qrels, runs, "2 topics: no interval means much"
         )
         family = matcher.store.family_keys(p.number for p in patents)
-        firm_set(matcher, firm_topics(patents, family), "Firms for held-out patents, PatSnap (hybrid)")
+        firm_set(matcher, firm_topics(patents, family), "Firms for held-out patents, PatSnap (hybrid)", True)
     if "usapi" in sets:
         matcher = open_matcher("usapi")
         patents = list(matcher.store.iter_patents())
         family = matcher.store.family_keys(p.number for p in patents)
         topics = firm_topics(patents, family)
-        firm_set(matcher, topics, "Firms for held-out patents, US API corpus 18,880 (lexical only: not embedded)")
+        firm_set(matcher, topics, "Firms for held-out patents, US API corpus 18,880 (lexical only: not embedded)", True)
 
 
 def _describe(needs: list[NeedTopic], corpus: str) -> None:

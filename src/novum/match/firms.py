@@ -5,9 +5,9 @@ with case, punctuation and legal-form words removed. (Issue 10 is writing the st
 ``novum.analytics.applicants``; this key is deliberately small and conservative: it never merges two different
 names, e.g. "Microsoft Technology Licensing" stays apart from "Microsoft".)
 
-A firm is ranked for a patent by its documents among the patent's nearest neighbours (k-NN voting: each
-neighbour adds 1 / (k + rank) to every firm that holds it, at most ``VOTES_PER_FIRM`` of a firm's documents count),
-so a firm with several close patents outranks one with a single lucky hit.
+A firm is ranked for a patent by its documents among the patent's nearest neighbours (k-NN voting: a firm's n-th
+neighbour adds ``VOTE_DECAY ** (n - 1) / (VOTE_K + rank)``, at most ``VOTES_PER_FIRM`` of them), so a firm with
+several close patents edges out one with a single hit at the same rank.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ _COMPANY = re.compile(
     re.IGNORECASE,
 )
 APPLICANT_TYPES = ("company", "academic", "government", "individual")
-VOTES_PER_FIRM = 5
-VOTE_K = 10
+# Chosen on the tuning half of the US API firm set (bench/match_bench.py prints the grid): the best document of a
+# firm decides most, its next ones add half as much each.
+VOTES_PER_FIRM = 3
+VOTE_K = 1
+VOTE_DECAY = 0.5  # the n-th document of a firm counts VOTE_DECAY ** (n - 1) of its rank weight
 
 
 def firm_key(name: str) -> str:
@@ -111,6 +114,10 @@ def rank_firms(
     target: Patent | None = None,
     limit: int = 10,
     exclude_keys: Iterable[str] = (),
+    *,
+    k: int = VOTE_K,
+    decay: float = VOTE_DECAY,
+    votes_per_firm: int = VOTES_PER_FIRM,
 ) -> list[FirmMatch]:
     """Firms by k-NN voting over ``neighbours`` (ranked numbers, best first); ``target``'s own owners excluded."""
     skip = set(exclude_keys)
@@ -132,8 +139,8 @@ def rank_firms(
                 continue
             names[key][name] += 1
             kinds.setdefault(key, applicant_type(name, inventors))
-            if len(votes[key]) < VOTES_PER_FIRM:
-                votes[key].append(1.0 / (VOTE_K + rank))
+            if len(votes[key]) < votes_per_firm:
+                votes[key].append(decay ** len(votes[key]) / (k + rank))
                 docs[key].append(number)
             classes[key] |= subclasses(patent)
     mine = subclasses(target) if target is not None else set()
