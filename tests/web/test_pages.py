@@ -64,7 +64,8 @@ def test_paging_walks_the_result(reader: TestClient) -> None:
     second = reader.get("/search", params={"q": "encrypted file access", "limit": 100, "offset": 100})
     numbers = [set(re.findall(r'<li class="hit" id="hit-([^"]+)"', p.text)) for p in (first, second)]
     assert len(numbers[0]) == 100 and numbers[1] and not numbers[0] & numbers[1]
-    assert 'id="prev-page"' in second.text
+    assert 'id="prev-page" href="/search?q=encrypted+file+access&amp;limit=100&amp;offset=0"' in second.text
+    assert 'id="next-page" href="/search?q=encrypted+file+access&amp;limit=100&amp;offset=200"' in second.text
 
 
 def test_query_language_and_history_sets(reader: TestClient) -> None:

@@ -69,7 +69,7 @@ def as_param(value: str, name: str) -> tuple[str, str]:
 
 
 def query_string(params: Iterable[tuple[str, Any]]) -> str:
-    return urlencode([(k, v) for k, v in params if v not in (None, "", False)], doseq=True)
+    return urlencode([(k, v) for k, v in params if v is not None and v is not False and v != ""], doseq=True)
 
 
 ENV = Environment(loader=PackageLoader("novum.web", "templates"), autoescape=select_autoescape(default=True),
