@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, BinaryIO, cast
 
 from novum.ingest.formats.base import ParsedDocument
 from novum.ingest.limits import GuardedStream, IngestLimits, InputLimitError
@@ -64,13 +64,13 @@ def _read(stream: IO[bytes], filename: str, limits: IngestLimits, stored: int | 
         with gzip.GzipFile(fileobj=guarded) as unzipped:
             inner = GuardedStream(cast(IO[bytes], unzipped), limits, stored, source=guarded)
             try:
-                yield from _read(inner, filename.removesuffix(".gz").removesuffix(".GZ"), limits, stored)
+                yield from _read(cast(IO[bytes], inner), filename.removesuffix(".gz").removesuffix(".GZ"), limits, stored)
             except _READ_ERRORS as exc:
                 yield ParsedDocument(f"line {inner.line}", b"", error=f"file ends unexpectedly: {exc}")
         return
     if looks_like_xml(head):
         try:
-            yield from read_xml(guarded, xml_formats())
+            yield from read_xml(cast(BinaryIO, guarded), xml_formats())
         except _READ_ERRORS as exc:  # truncated .gz and similar
             yield ParsedDocument(f"line {guarded.line}", b"", error=f"file ends unexpectedly: {exc}")
         return
@@ -79,7 +79,7 @@ def _read(stream: IO[bytes], filename: str, limits: IngestLimits, stored: int | 
         yield ParsedDocument("file", head[:4096], error="unknown format: not XML and no reader recognises its content")
         return
     try:
-        for document in reader.parse(guarded, filename):
+        for document in reader.parse(cast(BinaryIO, guarded), filename):
             document.format = document.format or reader.name
             yield document
     except _READ_ERRORS as exc:
