@@ -63,8 +63,9 @@ def _read(stream: IO[bytes], filename: str, limits: IngestLimits, stored: int | 
     if head.startswith(_GZIP_MAGIC):
         with gzip.GzipFile(fileobj=guarded) as unzipped:
             inner = GuardedStream(cast(IO[bytes], unzipped), limits, stored, source=guarded)
+            name = filename.removesuffix(".gz").removesuffix(".GZ")
             try:
-                yield from _read(cast(IO[bytes], inner), filename.removesuffix(".gz").removesuffix(".GZ"), limits, stored)
+                yield from _read(cast(IO[bytes], inner), name, limits, stored)
             except _READ_ERRORS as exc:
                 yield ParsedDocument(f"line {inner.line}", b"", error=f"file ends unexpectedly: {exc}")
         return
