@@ -129,3 +129,15 @@ def test_no_auth_only_on_loopback_and_forms_still_need_csrf(web_data: Path) -> N
                            follow_redirects=False)  # fmt: skip
         assert made.status_code == 303
         assert client.get("/login", follow_redirects=False).headers["location"] == "/search"
+
+
+def test_chart_page_escapes_pasted_claims_and_references(fresh: TestClient, web_tokens: dict[str, str]) -> None:
+    login(fresh, web_tokens["read"])
+    form = fresh.get("/charts/new")
+    claim = "1. A valve <script>alert(1)</script> comprising a seal & a spring biasing the seal."
+    made = fresh.post("/charts/new", data={"csrf_token": csrf_of(form.text), "text": claim, "references": XSS_NUMBER},
+                      follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303, made.text
+    page = fresh.get(made.headers["location"]).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Valve &lt;script&gt;" in page  # the reference's title, escaped
