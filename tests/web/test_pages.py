@@ -92,6 +92,7 @@ def test_document_page(reader: TestClient) -> None:
     assert 'href="/charts/new?number=US8930553B2&amp;claim=1"' in html
     assert 'href="/patents/US8930553B2/similar"' in html
     assert html.count('<p class="para" id="p-') == 37
+    assert ">1.1 下一代信息网络产业</span>" in html  # its strategic emerging industry, from G06F15/16
     assert 'Cited by this document <span class="count">21</span>' in html
     xml = reader.get("/patents/EP3404678B1").text  # a full-text EPO publication: description with anchors
     assert re.search(r'<p class="para" id="p-0001"><a class="pno" href="#p-0001">\[0001\]</a>', xml)
