@@ -171,6 +171,11 @@ def test_chart_a_claim_and_download_xlsx(browser: WebDriver, server: tuple[str, 
     references = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#verdicts tbody tr td:nth-child(2) a")]
     assert len(references) == 3
     browser.save_screenshot(str(shots / "chart.png"))
+    browser.execute_script("document.getElementById('chart').scrollIntoView()")
+    browser.save_screenshot(str(shots / "chart-table.png"))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= browser.execute_script(
+        "return window.innerWidth"
+    )  # a wide chart scrolls inside its box, not the page
     browser.find_element(By.ID, "download-xlsx").click()
     deadline = time.monotonic() + WAIT
     found: list[Path] = []
