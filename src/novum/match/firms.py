@@ -1,9 +1,7 @@
 """Firms as their patents: applicant names grouped, portfolios profiled, firms ranked for a patent.
 
-Offices spell one applicant many ways ("Microsoft Corporation", "MICROSOFT CORP."), so firms are grouped on a key
-with case, punctuation and legal-form words removed. (Issue 10 is writing the store-wide applicant cleaner in
-``novum.analytics.applicants``; this key is deliberately small and conservative: it never merges two different
-names, e.g. "Microsoft Technology Licensing" stays apart from "Microsoft".)
+Offices spell one applicant many ways ("Microsoft Corporation", "MICROSOFT CORP."), so firms are grouped on the key
+of ``novum.analytics.applicants`` (the landscape's cleaner), so a firm is the same firm on both pages.
 
 A firm is ranked for a patent by its documents among the patent's nearest neighbours (k-NN voting: a firm's n-th
 neighbour adds ``VOTE_DECAY ** (n - 1) / (VOTE_K + rank)``, at most ``VOTES_PER_FIRM`` of them), so a firm with
@@ -16,17 +14,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from novum.analytics.applicants import Aliases, clean_name, load_aliases
 from novum.model import Patent
 
-_LEGAL = {
-    "INC", "INCORPORATED", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "LIMITED", "LLC", "LLP", "LP", "PLC",
-    "GMBH", "AG", "KG", "SA", "SAS", "SPA", "SRL", "BV", "NV", "AB", "AS", "OY", "KK", "KABUSHIKI", "KAISHA", "THE",
-    "CO.,LTD", "PTY", "SE",
-}  # fmt: skip
-_ZH_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|株式会社|公司)$")
-_PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 _ACADEMIC = re.compile(
     r"\b(universit\w*|college|institut\w*|academy|school of|hochschule|polytechnic|research (?:council|foundation)|"
     r"regents|trustees|fraunhofer|max[- ]planck|cnrs|inserm|csiro|leland stanford)\b|大学|学院|研究院|研究所|科学院",
@@ -51,10 +44,14 @@ VOTE_DECAY = 0.5  # the n-th document of a firm counts VOTE_DECAY ** (n - 1) of 
 
 
 def firm_key(name: str) -> str:
-    """The grouping key of an applicant name: upper case, punctuation and legal-form words dropped."""
-    text = _ZH_LEGAL.sub("", name.strip())
-    words = [w for w in _PUNCT.sub(" ", text.upper()).split() if w not in _LEGAL]
-    return " ".join(words) or text.upper().strip()
+    """The grouping key of an applicant name: issue 10's cleaner (case, punctuation, accents and legal forms
+    removed) and the aliases shipped with it."""
+    return _aliases().canonical(clean_name(name))
+
+
+@cache
+def _aliases() -> Aliases:
+    return load_aliases()
 
 
 def applicant_type(name: str, inventors: Iterable[str] = ()) -> str:

@@ -1,0 +1,61 @@
+"""The matching routes of ``novum serve``: thin over the library, every returned field described in OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from novum.api.app import create_app
+from novum.api.settings import Settings
+from novum.auth import create_token
+from novum.store.sqlite import Store
+from tests.api.test_openapi import undescribed
+from tests.helpers import DEMO, demo_lines, ingest_paths, write_lines
+
+TURBO = "Our diesel generators lose torque at low engine speed; we need more boost from the turbocharger when idling."
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    root = tmp_path_factory.mktemp("match-api")
+    ingest_paths(root / "d", write_lines(root / "s.jsonl", demo_lines(600)), DEMO / "xml")
+    with Store(root / "d") as store:
+        tokens = {scope: create_token(store, f"m-{scope}", scope) for scope in ("read", "write")}
+    app = create_app(Settings(root / "d", rate_per_minute=100_000), embed_uploads=False)
+    with TestClient(app) as test_client:
+        yield test_client, tokens
+
+
+def test_routes_answer_and_are_described(client: tuple[TestClient, dict[str, str]]) -> None:
+    http, tokens = client
+    read = {"Authorization": f"Bearer {tokens['read']}"}
+    write = {"Authorization": f"Bearer {tokens['write']}"}
+    spec = http.get("/openapi.json").json()
+    added = http.post("/api/v1/needs", json={"firm": "Harbour Tugs", "text": TURBO}, headers=write)
+    assert added.status_code == 201 and added.json()["id"] == 1
+    assert http.post("/api/v1/needs", json={"firm": "X", "text": "the of"}, headers=write).status_code == 400
+    assert http.post("/api/v1/needs", json={"firm": "X", "text": TURBO}, headers=read).status_code == 403
+    calls = {
+        ("/api/v1/match/need", "post"): http.post("/api/v1/match/need", json={"text": TURBO, "limit": 3},
+                                                  headers=read),
+        ("/api/v1/match/patent/{number}", "get"): http.get("/api/v1/match/patent/US8387382", headers=read),
+        ("/api/v1/match/portfolio", "post"): http.post("/api/v1/match/portfolio",
+                                                       json={"numbers": ["US8387382", "US1"]}, headers=read),
+        ("/api/v1/firms/{name}", "get"): http.get("/api/v1/firms/Microsoft", headers=read),
+        ("/api/v1/needs", "get"): http.get("/api/v1/needs", headers=read),
+        ("/api/v1/needs", "post"): added,
+    }  # fmt: skip
+    for (route, method), response in calls.items():
+        assert response.status_code in (200, 201), (route, response.text)
+        content = spec["paths"][route][method]["responses"][str(response.status_code)]["content"]["application/json"]
+        assert undescribed(response.json(), content["schema"], spec) == [], route
+    assert calls[("/api/v1/match/need", "post")].json()["matches"][0]["number"] == "US8387382"
+    market = calls[("/api/v1/match/patent/{number}", "get")].json()
+    assert market["needs"][0]["firm"] == "Harbour Tugs" and market["readiness"]["signals"][1]["name"] == "expiry"
+    assert calls[("/api/v1/match/portfolio", "post")].json()["not_found"] == ["US1"]
+    assert calls[("/api/v1/firms/{name}", "get")].json()["spellings"][0] == "Microsoft Corporation"
+    missing = http.get("/api/v1/match/patent/US1234567B2", headers=read)
+    assert missing.status_code == 404 and missing.json()["error"]["code"]
+    assert http.get("/api/v1/firms/Nobody%20Widgets", headers=read).status_code == 400
