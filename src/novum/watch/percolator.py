@@ -34,6 +34,8 @@ from novum.store.watches import WatchTable
 from novum.watch.model import Alert, Watch
 from novum.watch.semantic import DocumentVectors, PassageVectors, target_matrix
 
+Occur = tantivy.Occur
+
 
 @dataclass(slots=True)
 class Batch:
@@ -48,6 +50,7 @@ class Batch:
     citations: dict[str, list[tuple[str, str | None, str | None]]] = field(default_factory=dict)
     _owners: dict[str, list[str]] | None = None
     _texts: dict[str, DocText] = field(default_factory=dict)
+    restrict: tantivy.Query | None = None  # the batch's numbers, when ``index`` is the store's whole index
     _addresses: dict[tuple[int, int], str] | None = None
 
     def text(self, number: str) -> DocText:
@@ -62,9 +65,14 @@ class Batch:
         return {number for _, number in self.hits(query)}
 
     def hits(self, query: tantivy.Query) -> list[tuple[float, str]]:
-        """(score, number) of the batch documents a query matches; numbers come from a table of the batch's
-        document addresses built once, not from the index's document store for every hit of every watch."""
+        """(score, number) of the batch documents a query matches. On the store's index the query is restricted
+        to the batch's numbers (a term set the engine intersects with); on a temporary index of the batch, numbers
+        come from a table of its document addresses built once."""
         searcher = self.index.index.searcher()
+        if self.restrict is not None:
+            combined = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self.restrict)])
+            found = searcher.search(combined, limit=max(len(self.patents), 1)).hits
+            return [(float(score), searcher.doc(a)["number"][0]) for score, a in found]
         if self._addresses is None:
             every = searcher.search(tantivy.Query.all_query(), limit=max(len(self.patents), 1)).hits
             self._addresses = {(a.segment_ord, a.doc): searcher.doc(a)["number"][0] for _, a in every}
@@ -83,16 +91,28 @@ class Batch:
 
 @contextmanager
 def open_batch(
-    store: Store, feed: list[tuple[int, str]], vectors: PassageVectors | None, *, semantic: bool
+    store: Store,
+    feed: list[tuple[int, str]],
+    vectors: PassageVectors | None,
+    *,
+    semantic: bool,
+    index: LexicalIndex | None = None,
 ) -> Iterator[Batch]:
-    """Load the documents of a slice of the feed and index them in a temporary folder (removed afterwards)."""
+    """Load the documents of a slice of the feed. With ``index`` (the store's own, holding every document of the
+    slice) queries run on it restricted to the slice; without, the slice is indexed in a temporary folder (a dry
+    run, which must not write the store's index), removed afterwards."""
     numbers = [n for _, n in feed]
     patents = store.get_many(numbers)
     table = WatchTable(store)
     with tempfile.TemporaryDirectory(prefix="novum-watch-") as folder:
-        index = LexicalIndex(Path(folder))
-        index.add(patents[n] for n in numbers if n in patents)
+        restrict = None
+        if index is None:
+            index = LexicalIndex(Path(folder))
+            index.add(patents[n] for n in numbers if n in patents)
+        else:
+            restrict = tantivy.Query.term_set_query(index.schema, "number", [n for n in numbers if n in patents])
         batch = Batch({n: s for s, n in feed if n in patents}, patents, store.family_keys(numbers), index)
+        batch.restrict = restrict
         batch.citations = table.citations_of(numbers)
         if semantic and vectors is not None:
             batch.embedded = table.embedded_numbers(vectors.model, numbers)

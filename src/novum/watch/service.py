@@ -13,8 +13,9 @@ from typing import Any
 from novum.analytics.applicants import ApplicantCleaner, clean_name, load_aliases
 from novum.analytics.industries import get_industry
 from novum.errors import NotFoundError, NovumError
-from novum.index.lexical import open_index_for_reading
+from novum.index.lexical import open_index, open_index_for_reading
 from novum.ingest.embedding import configured_models
+from novum.ingest.pipeline import sync_index
 from novum.normalize.numbers import NumberFormatError, parse_number
 from novum.search.query import QueryParseError, compile_query, parse
 from novum.search.query.ast import Semantic, walk
@@ -36,7 +37,7 @@ from novum.watch.model import (
 )
 from novum.watch.percolator import first_unembedded, match, needs_vectors, open_batch, search_filters
 
-BATCH_DOCUMENTS = 2000
+BATCH_DOCUMENTS = 5000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -318,6 +319,9 @@ def run_watches(
 def _evaluate(store: Store, table: WatchTable, pending: list[Watch], top: int, size: int, report: RunReport) -> None:
     cleaner = ApplicantCleaner(load_aliases(store.data_dir))
     vectors = semantic.open_vectors(store) if needs_vectors(pending) else None
+    index = open_index(store)  # the store's own index: the new documents are in it once it has caught up
+    if store.pending_count():
+        sync_index(store, index)
     stalled: set[int] = set()
     cursor = min(w.watermark for w in pending)
     report.documents = top - cursor
@@ -328,7 +332,7 @@ def _evaluate(store: Store, table: WatchTable, pending: list[Watch], top: int, s
         end = feed[-1][0]
         active = [w for w in pending if w.watermark < end and w.id not in stalled]
         if active:
-            with open_batch(store, feed, vectors, semantic=needs_vectors(active)) as batch:
+            with open_batch(store, feed, vectors, semantic=needs_vectors(active), index=index) as batch:
                 for watch in active:
                     numbers = {n for s, n in feed if s > watch.watermark and n in batch.patents}
                     upto = end
