@@ -59,3 +59,18 @@ def test_routes_answer_and_are_described(client: tuple[TestClient, dict[str, str
     missing = http.get("/api/v1/match/patent/US1234567B2", headers=read)
     assert missing.status_code == 404 and missing.json()["error"]["code"]
     assert http.get("/api/v1/firms/Nobody%20Widgets", headers=read).status_code == 400
+
+
+def test_matching_page_in_both_languages(client: tuple[TestClient, dict[str, str]]) -> None:
+    from tests.web.conftest import login
+
+    http, tokens = client
+    login(http, tokens["read"])
+    page = http.get("/api/v1/match/page", params={"need": TURBO})
+    assert page.status_code == 200 and 'href="/patents/US8387382"' in page.text
+    assert "Why it matches" in page.text and "<mark>" in page.text and "Expiry is an estimate" in page.text
+    empty = http.get("/api/v1/match/page", params={"need": "the of and"})
+    assert empty.status_code == 400 and "no words to match on" in empty.text
+    chinese = http.get("/api/v1/match/page", params={"lang": "zh"})
+    assert "匹配需求" in chinese.text and 'href="/api/v1/match/page"' in chinese.text
+    http.cookies.clear()

@@ -1,11 +1,12 @@
 """``/api/v1/match/need``, ``/api/v1/match/patent/{number}``, ``/api/v1/match/portfolio``, ``/api/v1/needs``,
-``/api/v1/firms/{name}``: thin routes over ``novum.match`` (issue 12)."""
+``/api/v1/firms/{name}`` and the matching page (``/api/v1/match/page``): thin routes over ``novum.match``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from novum.api.deps import corpus
@@ -16,6 +17,8 @@ from novum.auth import Principal
 from novum.match.engine import Matcher, MatchOptions
 from novum.match.text import check_need
 from novum.store.needs import Need, NeedsRegister
+from novum.web.render import add_nav, html_page, render
+from novum.web.session import current_user
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -262,3 +265,22 @@ async def needs_add(
     entry = Need(body.firm.strip(), check_need(body.text), body.contact, body.industry, source=f"api:{principal.name}")
     NeedsRegister(corpus(request).store()).add([entry])
     return entry.to_dict()
+
+
+pages = APIRouter(include_in_schema=False)
+add_nav("/api/v1/match/page", "Matching")
+
+
+@pages.get("/match/page")
+@html_page
+async def match_page(request: Request, need: str = "", available: bool = False) -> Response:
+    """The need form and its matches, each with its readiness and the passage answering each part."""
+    user = current_user(request)
+    result = None
+    if need.strip():
+        options = MatchOptions(available=available)
+        result = await run_limited(request, lambda: _matcher(request).match_need(need, options), "match")
+    return render(request, "match.html", user=user, result=result, need=need, available=available)
+
+
+router.include_router(pages)
