@@ -26,7 +26,7 @@ from novum.ingest.jobs import abandon_stale_jobs
 API_ROUTERS = (search.router, patents.router, charts.router, export.router, ingest.router, history.router, meta.router)
 # Feature packages that bring their own routes and pages; each module defines ``router`` (skipped when absent).
 FEATURE_MODULES = ("novum.web.pages", "novum.api.routes.landscape", "novum.api.routes.watches",
-                   "novum.api.routes.matching")  # fmt: skip
+                   "novum.api.routes.matching", "novum.api.routes.check")  # fmt: skip
 UPLOAD_PATHS = ("/api/v1/ingest", "/ingest")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
