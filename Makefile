@@ -52,6 +52,8 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/retrieval_bench.py
+	$(BIN)/python bench/lexical_variants_bench.py
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/landscape_bench.py
 	$(BIN)/python bench/watch_bench.py

@@ -66,16 +66,19 @@ def main() -> int:
     parser.add_argument("--runs-dir", type=Path, help="write the TREC run files here")
     parser.add_argument("--bench-dir", type=Path, default=datasets.bench_dir())
     parser.add_argument("--skip-others", action="store_true", help="only the PatSnap citation table")
+    parser.add_argument("--skip-citations", action="store_true", help="only the free-text, PANORAMA and PPPM tables")
     args = parser.parse_args()
     specs = runner.parse_modes(args.modes)
     similar = [m.strip() for m in args.similar_modes.split(",") if m.strip()]
     with tempfile.TemporaryDirectory(prefix="novum-retrieval-bench-") as scratch:
         work = args.work_dir or Path(scratch)
         notes: list[str] = []
-        citations = citation_table(args.bench_dir, work, specs, similar, args.runs_dir, notes)
-        others = [] if args.skip_others else other_tables(args.bench_dir, work, specs, notes)
+        tables = (
+            [] if args.skip_citations else [citation_table(args.bench_dir, work, specs, similar, args.runs_dir, notes)]
+        )
+        tables += [] if args.skip_others else other_tables(args.bench_dir, work, specs, notes)
     print(f"Machine: {machine()}. Measured {dt.date.today().isoformat()}.\n")
-    for title, headers, rows in (citations, *others):
+    for title, headers, rows in tables:
         print(f"**{title}**\n\n{report.markdown_table(headers, rows)}\n")
     for note in notes:
         print(f"- {note}")
