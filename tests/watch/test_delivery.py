@@ -10,13 +10,16 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from novum.store.sqlite import Store
 from novum.store.watches import WatchTable
 from novum.watch import service
 from novum.watch.delivery import DeliverySettings
-from novum.watch.delivery.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, verify
-from novum.watch.model import WatchError
+from novum.watch.delivery.atom import atom_feed
+from novum.watch.delivery.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, sign, verify
+from novum.watch.model import Alert, Watch, WatchError
 from tests.helpers import novum
 from tests.watch.conftest import Receiver, Smtp, ingest
 
@@ -207,3 +210,25 @@ def test_cli_add_list_show_test_run_remove(store_dir: Path, new_documents: list[
     assert feed.count("<entry>") == 2
     novum("watch", "remove", "soil", *data)
     assert [w["name"] for w in json.loads(novum("watch", "list", *data, "--format", "json"))] == ["charging"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.text(max_size=60), why=st.text(max_size=60), reason=st.text(min_size=1, max_size=20))
+def test_atom_feed_is_well_formed_for_any_text(title: str, why: str, reason: str) -> None:
+    watch = Watch(
+        1, "w", "", "search", {"query": "x"}, "immediate", None, None, "t", "s", 0, "2026-01-01T00:00:00+00:00"
+    )
+    alert = Alert("w", "n:US1", reason, "US1", title, {"why": why}, None, 1, 7, "2026-01-02T00:00:00+00:00")
+    root = ET.fromstring(atom_feed(watch, [alert]))
+    assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(secret=st.text(min_size=1, max_size=40), body=st.binary(max_size=200), flip=st.integers(min_value=0))
+def test_signature_detects_any_change(secret: str, body: bytes, flip: int) -> None:
+    signature = sign(secret, body)
+    assert verify(secret, body, signature)
+    if body:
+        changed = bytearray(body)
+        changed[flip % len(body)] ^= 1
+        assert not verify(secret, bytes(changed), signature)

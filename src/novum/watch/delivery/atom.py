@@ -6,11 +6,17 @@ Entry ids are stable (``urn:novum:watch:<name>:alert:<id>``), so a reader never 
 from __future__ import annotations
 
 import hmac
+import re
 from xml.etree import ElementTree as ET
 
 from novum.watch.model import Alert, Watch
 
 ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # characters XML 1.0 forbids
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", value)
 
 
 def check_token(watch: Watch, token: str | None) -> bool:
@@ -26,7 +32,7 @@ def atom_feed(watch: Watch, alerts: list[Alert], base_url: str | None = None) ->
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = f"novum watch: {watch.name}"
-    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = watch.describe()
+    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = _text(watch.describe())
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:novum:watch:{watch.name}"
     updated = max((a.created_at or "" for a in alerts), default="") or watch.created_at
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(updated)
@@ -39,10 +45,12 @@ def atom_feed(watch: Watch, alerts: list[Alert], base_url: str | None = None) ->
     for alert in alerts:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:novum:watch:{watch.name}:alert:{alert.id}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{alert.number}: {alert.title or '(no title)'}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = _text(f"{alert.number}: {alert.title or '(no title)'}")
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(alert.created_at or updated)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = alert.summary
-        ET.SubElement(entry, f"{{{ATOM}}}category", term=alert.reason.split(":", 1)[0], label=alert.reason)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = _text(alert.summary)
+        ET.SubElement(
+            entry, f"{{{ATOM}}}category", term=_text(alert.reason.split(":", 1)[0]), label=_text(alert.reason)
+        )
         if base:
             ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/patents/{alert.number}")
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
