@@ -37,12 +37,12 @@ from novum.match.firms import (
     rank_firms,
 )
 from novum.match.industry import industry_codes
-from novum.match.signals import Readiness, readiness
+from novum.match.signals import Readiness, quick_available, readiness
 from novum.match.text import check_need, focus, need_parts
 from novum.model import Patent
 from novum.search.fusion import reciprocal_rank_fusion
 from novum.search.prior_art import MODES
-from novum.store.needs import LicenceOffer, Need, NeedsRegister
+from novum.store.needs import LicenceOffer, Need, NeedsRegister, citing_documents
 from novum.store.sqlite import Store
 
 # Words of patent drafting, not of a technology (stemmed): left out of a firm's characteristic terms.
@@ -162,7 +162,8 @@ class Matcher:
         self.dense = dense or []
         self.today = today
         self.register = NeedsRegister(store)
-        self._passage_ids: dict[str, dict[str, list[int]]] = {}
+        self._passage_ids: dict[str, tuple[int, dict[str, list[int]]]] = {}
+        self._vectors: dict[tuple[str, str], npt.NDArray[np.float32]] = {}  # this request's query vectors
 
     @property
     def mode(self) -> str:
@@ -182,9 +183,12 @@ class Matcher:
         parts = need_parts(need)
         post = options.available or bool(options.applicant_types)
         depth = POST_FILTER_DEPTH if post else options.limit
+        self._vectors.clear()
+        whole = focus(need) if (options.mode or self.mode) != "lexical" else None
+        part_vectors = self._part_vectors(parts, whole) if options.explain else None
         ranked = self.rank(need, parts if options.by_parts else [], filters, depth, options.mode)
+        self._vectors.clear()
         records = self.store.get_many(n for n, _ in ranked)
-        part_vectors = self._part_vectors(parts) if options.explain else None
         matches: list[PatentMatch] = []
         for number, score in ranked:
             patent = records.get(number)
@@ -193,9 +197,9 @@ class Matcher:
             types = owner_types(patent)
             if options.applicant_types and not set(types) & set(options.applicant_types):
                 continue
+            if options.available and not quick_available(patent, self.today):
+                continue  # decided from the record alone, before the store lookups of the full signals
             state = self.readiness(patent)
-            if options.available and not state.available:
-                continue
             explanation = None
             if options.explain:
                 vectors = part_vectors[1] if part_vectors else None
@@ -247,8 +251,11 @@ class Matcher:
             scores.update((h.number, h.score) for h in hits)
         if mode in ("semantic", "hybrid"):
             for dense in self.dense:
-                embed = dense.embedder.embed_passages if document else dense.embedder.embed_queries
-                found = dense.search_vector(embed([text]), filters, depth * 2)
+                vector = self._vectors.get((dense.model, text)) if not document else None
+                if vector is None:
+                    embed = dense.embedder.embed_passages if document else dense.embedder.embed_queries
+                    vector = embed([text])
+                found = dense.search_vector(vector, filters, depth * 2)
                 rankings.append([h.number for h in found])
                 for h in found:
                     scores.setdefault(h.number, h.score)
@@ -274,19 +281,26 @@ class Matcher:
         """Signals of a stored patent: its stored family, and forward citations to any member of it."""
         key = self.store.family_keys([patent.number]).get(patent.number, "")
         members = self.store.family_members(key) if key else [patent.number]
-        citing = {row["number"] for member in members for row in self.store.citing(member)}
-        cited = len(citing - set(members))
+        cited = len(citing_documents(self.store, members))
         return readiness(patent, as_of=self.today, family=members, forward_citations=cited)
 
     # --- explanations -------------------------------------------------------------------------------------------
-    def _part_vectors(self, parts: list[str]) -> tuple[DenseIndex, npt.NDArray[np.float32]] | None:
-        """The need's parts embedded by the best model for their language (e5 reads Chinese; bge English)."""
+    def _part_vectors(
+        self, parts: list[str], whole: str | None = None
+    ) -> tuple[DenseIndex, npt.NDArray[np.float32]] | None:
+        """The need's parts embedded by the best model for their language (e5 reads Chinese; bge English); the
+        whole need's query vector is kept for the ranking, so it is embedded once."""
         if not self.dense:
             return None
         chosen = self.dense[0]
         if any(_cjk(p) for p in parts):
             chosen = next((d for d in self.dense if "multilingual" in d.model), chosen)
-        return chosen, chosen.embedder.embed_queries(parts)
+        if whole is not None and whole not in parts:  # a batch pads to its longest text: the whole need alone
+            self._vectors[(chosen.model, whole)] = chosen.embedder.embed_queries([whole])
+        vectors = chosen.embedder.embed_queries(parts)
+        if whole is not None and whole in parts:
+            self._vectors[(chosen.model, whole)] = vectors[parts.index(whole) : parts.index(whole) + 1]
+        return chosen, vectors
 
     def stored_vectors(self, number: str, dense: DenseIndex) -> PassageVectors:
         ids = self._ids(dense).get(number, [])
@@ -298,13 +312,14 @@ class Matcher:
         return PassageVectors(dense.model, by_ref)
 
     def _ids(self, dense: DenseIndex) -> dict[str, list[int]]:
-        known = self._passage_ids.get(dense.model)
-        if known is None or sum(len(v) for v in known.values()) > len(dense.passage_number):
+        """Live passage ids of each document, rebuilt when the index has grown since it was read."""
+        count, known = self._passage_ids.get(dense.model, (-1, {}))
+        if count != len(dense.passage_number):
             known = defaultdict(list)
             for pid, number in enumerate(dense.passage_number):
                 if not dense.deleted[pid]:
                     known[number].append(pid)
-            self._passage_ids[dense.model] = known
+            self._passage_ids[dense.model] = (len(dense.passage_number), known)
         return known
 
     # --- patents to firms and needs -----------------------------------------------------------------------------

@@ -165,6 +165,15 @@ def estimated_expiry(patent: Patent, state: str) -> tuple[str | None, str | None
     return None, "no filing or publication date in the record"
 
 
+def quick_available(patent: Patent, as_of: dt.date | None = None) -> bool:
+    """``readiness(...).available`` without the claim, family and citation signals (a filter's fast path)."""
+    state = status(patent)
+    if state != "granted":
+        return False
+    expiry, _ = estimated_expiry(patent, state)
+    return expiry is not None and dt.date.fromisoformat(expiry) > (as_of or dt.date.today())
+
+
 def readiness(
     patent: Patent,
     *,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from novum.store.sqlite import Store
+from novum.store.sqlite import Store, citation_key
 
 
 @dataclass(slots=True)
@@ -155,6 +155,14 @@ class NeedsRegister:
         else:
             rows = self.store.select_in("SELECT * FROM licence_offers WHERE number IN ({marks})", numbers)
         return [_offer(row) for row in rows]
+
+
+def citing_documents(store: Store, members: Iterable[str]) -> set[str]:
+    """Stored documents citing any of these publications (by the citation key, any kind), the members left out."""
+    wanted = list(members)
+    keys = {k for k in (citation_key(None, None, n) for n in wanted) if k}
+    sql = "SELECT DISTINCT citing FROM citation_links WHERE cited_key IN ({marks})"
+    return {row[0] for row in store.select_in(sql, keys)} - set(wanted)
 
 
 def _need(row: sqlite3.Row) -> Need:
