@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -153,20 +154,28 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--keep", type=Path, help="Build the store here, or reuse the one already built there.")
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"corpus not found: {CORPUS}")
     records = load_corpus()
     rng = random.Random(11)
     queries = [str(r["title"]) for r in rng.sample(records, args.queries)]
-    work = Path(tempfile.mkdtemp(prefix="novum-api-bench-"))
-    source = work / "replicated.jsonl.gz"
-    replicate(records, args.docs, source)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="novum-api-bench-"))
     data = work / "data"
+    built = (work / "built").exists() and (work / "built").read_text() == str(args.docs)
+    if not built:
+        shutil.rmtree(data, ignore_errors=True)
+        source = work / "replicated.jsonl.gz"
+        work.mkdir(parents=True, exist_ok=True)
+        replicate(records, args.docs, source)
+        with Store(data) as store:
+            Ingester(store, LexicalIndex(data)).run([source])
+            synthetic_dense(store)
+        source.unlink()
+        (work / "built").write_text(str(args.docs))
     with Store(data) as store:
-        Ingester(store, LexicalIndex(data)).run([source])
-        synthetic_dense(store)
-        token = create_token(store, "bench", "read")
+        token = create_token(store, f"bench-{time.time_ns()}", "read")
         numbers = [n for n, _ in store.content_hashes()]
     documents = rng.sample(numbers, 200)
     quoted = [httpx.QueryParams({"q": q}) for q in queries]
