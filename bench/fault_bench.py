@@ -115,6 +115,7 @@ def main() -> None:
                 sum(1 for t in trials if t.report is not None and t.report.ok), len(trials),
                 f"{min(points):.1f}-{max(points):.1f}" if points else "-",
             ))  # fmt: skip
+            print("row:", rows[-1], flush=True)  # as it comes: a long run should not lose its figures to a late error
             for trial in trials:
                 if not trial.ok:
                     print(f"{name}: NOT OK {trial.kill_points} {trial.report.problems if trial.report else ''}")
