@@ -125,22 +125,23 @@ def main() -> int:
     methods["element coverage, lexical"] = lambda item: coverage_ranking(item, lexical_factory)
     methods["elements found (>= 0.5) first, lexical"] = lambda item: coverage_ranking(item, lexical_factory, True)
     notes: list[str] = []
-    if not args.no_semantic:
+    # bge-small-en (the search's model) and novum's own phrase model trained on PPPM (scripts/train_phrase_model.py)
+    for model in ([] if args.no_semantic else ["bge-small-en", "phrase-minilm"]):
         try:
             from novum.index.embed import load_embedder
 
-            semantic = SemanticScorer(load_embedder("bge-small-en"))
+            semantic = SemanticScorer(load_embedder(model))
 
-            def hybrid_factory(references: list[Patent]) -> PassageScorer:
+            def hybrid_factory(references: list[Patent], semantic: SemanticScorer = semantic) -> PassageScorer:
                 lexical = lexical_factory(references)
                 assert isinstance(lexical, LexicalScorer)
                 return HybridScorer(lexical, semantic)
 
-            methods[f"element coverage, hybrid ({semantic.embedder.name})"] = lambda item: coverage_ranking(
-                item, hybrid_factory
+            methods[f"element coverage, hybrid ({semantic.embedder.name})"] = (
+                lambda item, factory=hybrid_factory: coverage_ranking(item, factory)
             )
         except Exception as exc:  # noqa: BLE001 - report any model failure and still print the lexical figures
-            notes.append(f"hybrid scorer skipped: {exc}")
+            notes.append(f"hybrid scorer with {model} skipped: {exc}")
     silver = any(item.silver for item in items)
     header = "| ranking of the 8 candidates | gold@1 | gold@3 |" + (
         " gold+silver@1 | gold+silver@3 |" if silver else ""
