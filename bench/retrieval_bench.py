@@ -30,7 +30,6 @@ from pathlib import Path
 
 from novum.errors import NovumError
 from novum.eval import baselines, datasets, report, runner, split
-from novum.eval.measures import means
 from novum.index.embed import EMBEDDERS
 from novum.ingest.embedding import existing_dense
 
@@ -137,7 +136,7 @@ def half_table(
     notes: list[str],
 ) -> tuple[str, list[str], list[list[report.Cell]]]:
     """One row per system; per half its measures and its nDCG@10 gain over that half's strongest baseline."""
-    per_half = {h: [restricted(r, b) for r in results] for h, b in halves.items()}
+    per_half = {h: [r.restricted(b.qrels) for r in results] for h, b in halves.items()}
     strongest = {h: max(rows[:n_baselines], key=lambda r: r.measures["nDCG@10"]) for h, rows in per_half.items()}
     for h, best in strongest.items():
         notes.append(f"strongest baseline on the {h} half: {best.system} (nDCG@10 {best.measures['nDCG@10']:.3f})")
@@ -156,11 +155,6 @@ def half_table(
         rows.append([*row, result.seconds])
     counts = ", ".join(f"{h} {len(b.topics)} topics / {b.pairs} judged pairs" for h, b in halves.items())
     return f"PatSnap citation topics, split once ({counts})", headers, rows
-
-
-def restricted(result: runner.SystemResult, half: datasets.Benchmark) -> runner.SystemResult:
-    table = {t: v for t, v in result.per_topic.items() if t in half.qrels}
-    return runner.SystemResult(result.system, means(table), result.seconds, len(half.topics), None, table)
 
 
 def other_tables(

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from novum.eval import baselines, datasets, split
-from novum.eval.measures import means
-from novum.eval.runner import NovumRanker, SimilarRanker, evaluate_rankers, parse_modes
+from novum.eval.measures import MEASURES, means
+from novum.eval.runner import NovumRanker, SimilarRanker, SystemResult, evaluate_rankers, parse_modes
 from novum.index.lexical import DOCUMENT_QUERY_TERMS, LexicalIndex
 from novum.store.sqlite import Store
 from tests.conftest import shared
@@ -114,3 +114,12 @@ def test_similar_needs_a_stored_topic(patsnap: tuple[Store, LexicalIndex, datase
     with pytest.raises(Exception, match="one stored publication"):
         SimilarRanker(store, index, "lexical", []).rank(datasets.Topic("free", "some words"), 10)
 
+
+
+def test_a_result_is_scored_on_one_half() -> None:
+    table = {"US4228795": {"nDCG@10": 1.0}, "US7879236": {"nDCG@10": 0.0}, "US5170942": {"nDCG@10": 0.5}}
+    per_topic = {t: {m: row.get(m, 0.0) for m in MEASURES} for t, row in table.items()}
+    full = SystemResult("x", {}, 2.0, 3, None, per_topic)
+    tuning = full.restricted(split.half("tuning"))
+    assert sorted(tuning.per_topic) == ["US5170942", "US7879236"]  # US4228795 is held out
+    assert tuning.measures["nDCG@10"] == 0.25 and tuning.topics == 2 and tuning.seconds == 2.0

@@ -18,7 +18,7 @@ from platformdirs import user_cache_dir
 
 from novum.cli.app import DataDir, app, data_dir, ready_index
 from novum.cli.output import console, errors
-from novum.eval import datasets, report, runner
+from novum.eval import datasets, report, runner, split
 from novum.eval.measures import MEASURES
 from novum.store.sqlite import Store
 
@@ -137,6 +137,12 @@ def _patsnap(
         results = runner.evaluate_rankers(runner.rankers_for(store, index, specs, baseline), bench, depth, runs_dir)
     title = f"{bench.name}: {len(bench.topics)} topics, {bench.pairs} relevant pairs"
     _print(title, report.system_headers(MEASURES, baseline), _rows(results, baseline=baseline), fmt)
+    if name == "patsnap":  # the recorded split (novum.eval.split): tune on one half, report both
+        for half in split.HALVES:
+            part = datasets.restrict(bench, split.half(half), f"{bench.name} {half} half")
+            scored = [r.restricted(part.qrels) for r in results]
+            heading = f"{part.name}: {len(part.topics)} topics, {part.pairs} relevant pairs"
+            _print(heading, report.system_headers(MEASURES, baseline), _rows(scored, baseline=baseline), fmt)
     if bench.note:
         errors.print(f"note: {bench.note}")
 

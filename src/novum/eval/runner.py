@@ -10,7 +10,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -181,6 +181,12 @@ class SystemResult:
     topics: int
     run_file: Path | None = None
     per_topic: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def restricted(self, topics: Iterable[str]) -> SystemResult:
+        """The same run scored on some topics only (one half of the split); seconds stay those of the whole run."""
+        keep = set(topics)
+        table = {t: v for t, v in self.per_topic.items() if t in keep}
+        return SystemResult(self.system, means(table), self.seconds, len(table), self.run_file, table)
 
     def versus(self, baseline: SystemResult, measure: str = "nDCG@10") -> RelativeChange:
         """This system's gain over ``baseline`` on ``measure``, paired over the topics both were scored on."""
