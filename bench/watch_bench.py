@@ -182,7 +182,7 @@ def baseline(data: Path, new_numbers: set[str]) -> tuple[float, set[tuple[str, s
                         kept.append(number)
                 found = kept
             if spec.get("vectors"):
-                best, _ = all_docs.best(semantic.target_matrix(spec["vectors"]))
+                best = all_docs.best(semantic.target_matrix(spec["vectors"]))
                 close = {n for i, n in enumerate(all_docs.numbers)
                          if all(best[i, j] >= t["threshold"] for j, t in enumerate(spec["vectors"]))}  # fmt: skip
                 found = [n for n in found if n in close]

@@ -35,6 +35,7 @@ from novum.watch.model import Alert, Watch
 from novum.watch.semantic import DocumentVectors, PassageVectors, target_matrix
 
 Occur = tantivy.Occur
+ALL: set[str] = set()  # marks a clause that holds for every matched document (compared by identity)
 
 
 @dataclass(slots=True)
@@ -170,7 +171,7 @@ def match_search(watch: Watch, batch: Batch, numbers: set[str]) -> list[Alert]:
     clauses = _clause_sets(ast, batch) if matched else []
     out: list[Alert] = []
     for number, score in matched:
-        held = [text for text, members in clauses if (number in members) != negated(text)]
+        held = [text for text, members in clauses if members is ALL or (number in members) != negated(text)]
         detail: dict[str, Any] = {"clauses": held}
         if semantic:
             detail["semantic"] = closeness[number]
@@ -192,6 +193,9 @@ def _clause_sets(ast: Node, batch: Batch) -> list[tuple[str, set[str]]]:
         if isinstance(child, Semantic):
             continue
         inner = child.child if isinstance(child, Not) else child
+        if not isinstance(ast, Or):  # every clause of a conjunction (or a lone clause) holds for every match
+            out.append((("NOT " if isinstance(child, Not) else "") + to_text(inner), ALL))
+            continue
         try:
             members = batch.numbers(compile_query(inner, batch.index).query)
         except QueryParseError:
@@ -206,7 +210,8 @@ def _closeness(watch: Watch, batch: Batch, numbers: Iterable[str]) -> dict[str, 
     docs = batch.vectors
     if not targets or docs is None or not docs.numbers:
         return {}
-    best, where = docs.best(target_matrix(targets))
+    matrix = target_matrix(targets)
+    best = docs.best(matrix)
     wanted = set(numbers)
     out: dict[str, list[dict[str, Any]]] = {}
     for i, number in enumerate(docs.numbers):
@@ -217,7 +222,7 @@ def _closeness(watch: Watch, batch: Batch, numbers: Iterable[str]) -> dict[str, 
             if score >= target["threshold"]:
                 out.setdefault(number, []).append({
                     "target": target["label"],
-                    "passage": docs.locations[int(where[i, j])],
+                    "passage": docs.where(i, matrix[j]),
                     "score": round(score, 4),
                     "threshold": target["threshold"],
                 })  # fmt: skip

@@ -79,20 +79,21 @@ class DocumentVectors:
     locations: list[str]
     matrix: Matrix
 
-    def best(self, targets: Matrix) -> tuple[Matrix, npt.NDArray[np.int64]]:
-        """Per document and target vector: the best passage cosine and that passage's row."""
+    def best(self, targets: Matrix) -> Matrix:
+        """Per document and target vector: the best passage cosine."""
         if not self.numbers or targets.shape[0] == 0:
-            empty = np.zeros((len(self.numbers), targets.shape[0]), dtype=np.float32)
-            return empty, np.zeros(empty.shape, dtype=np.int64)
+            return np.zeros((len(self.numbers), targets.shape[0]), dtype=np.float32)
         scores = np.empty((self.matrix.shape[0], targets.shape[0]), dtype=np.float32)
         for start in range(0, self.matrix.shape[0], _CHUNK):
             scores[start : start + _CHUNK] = self.matrix[start : start + _CHUNK] @ targets.T
-        best = np.maximum.reduceat(scores, self.starts, axis=0)
-        ends = np.append(self.starts[1:], scores.shape[0])
-        where = np.empty(best.shape, dtype=np.int64)
-        for i, (lo, hi) in enumerate(zip(self.starts, ends, strict=True)):
-            where[i] = lo + np.argmax(scores[lo:hi], axis=0)
-        return best, where
+        best: Matrix = np.maximum.reduceat(scores, self.starts, axis=0)
+        return best
+
+    def where(self, document: int, target: npt.NDArray[np.float32]) -> str:
+        """The location of a document's passage closest to one target (asked only for the documents that alert)."""
+        lo = int(self.starts[document])
+        hi = int(self.starts[document + 1]) if document + 1 < len(self.starts) else self.matrix.shape[0]
+        return self.locations[lo + int(np.argmax(self.matrix[lo:hi] @ target))]
 
 
 def open_vectors(store: Store, model: str | None = None) -> PassageVectors | None:
@@ -175,7 +176,7 @@ def calibrate(
         sampled = len(docs.numbers)
         if sampled >= MIN_SAMPLE:
             stack = np.stack([np.asarray(t["vector"], dtype=np.float32) for t in targets]) if targets else None
-            sample = docs.best(stack)[0] if stack is not None else None
+            sample = docs.best(stack) if stack is not None else None
     for j, target in enumerate(targets):
         if threshold is not None:
             target["threshold"] = round(float(threshold), 4)

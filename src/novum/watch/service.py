@@ -337,8 +337,10 @@ def _evaluate(
         active = [w for w in pending if w.watermark < end and w.id not in stalled]
         if active:
             with open_batch(store, feed, vectors, semantic=needs_vectors(active), index=index) as batch:
+                whole = set(batch.seqs)
                 for watch in active:
-                    numbers = {n for s, n in feed if s > watch.watermark and n in batch.patents}
+                    late = watch.watermark >= feed[0][0]  # only part of this slice is new to the watch
+                    numbers = {n for n in whole if batch.seqs[n] > watch.watermark} if late else whole
                     upto = end
                     if watch.semantic:
                         if vectors is not None and watch.spec.get("model") not in (None, vectors.model):
