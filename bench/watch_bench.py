@@ -1,11 +1,11 @@
 """Watch evaluation: 1,000 watches (lexical, query-language, semantic) against a batch of 10,000 newly stored
-documents, by the percolator (novum.watch: each watch matched once per batch of new documents, its query run on
-the store's index restricted to the batch's numbers, proximity verified on the batch's records, semantic closeness
-one matrix product over the batch's passage vectors) against the baseline measured in the same run: every watch
-re-run over the whole store (the store's lexical index, proximity verified on the stored text, semantic closeness
-over every stored passage vector), keeping the matches among the new documents. Both must find the same
-(watch, document) pairs; the table says whether they do. ``--temporary-index`` measures the first design, which
-indexed each batch in a temporary tantivy index instead.
+documents, by the percolator (novum.watch: each batch of new documents indexed in a temporary tantivy index with
+the store's analyzers, each watch matched once per batch, proximity verified on the batch's records, semantic
+closeness one matrix product over the batch's passage vectors) against the baseline measured in the same run:
+every watch re-run over the whole store (the store's lexical index, proximity verified on the stored text,
+semantic closeness over every stored passage vector), keeping the matches among the new documents. Both must find
+the same (watch, document) pairs; the table says whether they do. ``--store-index`` measures the other design:
+watch queries on the store's own index restricted to the batch's numbers.
 
 Data: the 18,880 real US patents of ../shared/data/corpus/us-api-patents (title, abstract, first 1,000 characters
 of the description), in file order: the first 8,880 are the store before, the next 10,000 the new batch. Watches
@@ -196,7 +196,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--watches", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="keep the data directory here")
-    parser.add_argument("--temporary-index", action="store_true", help="the first design: index each batch apart")
+    parser.add_argument("--store-index", action="store_true", help="query the store's index restricted to the batch")
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"corpus not found: {CORPUS}")
@@ -215,7 +215,7 @@ def main() -> None:
                 service.add_watch(store, name, query=query)
             timings[f"add {len(queries):,} watches (parse, compile, calibrate)"] = time.perf_counter() - started
             before = WatchTable(store).max_seq()
-        ingest_s, run_s, found, alerts = percolate(data, work / "sources" / "new.jsonl", args.temporary_index)
+        ingest_s, run_s, found, alerts = percolate(data, work / "sources" / "new.jsonl", not args.store_index)
         with Store(data) as store:
             new_numbers = {n for _, n in WatchTable(store).feed(before, 10**9)}
         base_s, expected = baseline(data, new_numbers)
