@@ -140,7 +140,8 @@ def test_a_second_writer_is_told_the_data_directory_is_busy(tmp_path: Path) -> N
             novum_command(data, "ingest", str(source), "--no-embed"),
             env={**environment(), "NOVUM_WRITER_WAIT": "600"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-    assert waiting.wait() == 0  # it waited for the lock instead of failing
+    _, stderr = waiting.communicate()
+    assert waiting.returncode == 0, stderr  # it waited for the lock instead of failing
     assert holder(data) is None
     with Store(data) as store:
         assert store.count() == 5
