@@ -236,11 +236,9 @@ class LexicalIndex:
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 10) -> list[LexicalHit]:
         """BM25 over title, abstract, claims and description (English and Chinese fields), filtered in-engine."""
-        query = self.document_query(text) or self.text_query(text)
-        if query is None:
+        combined = self._filtered(text, filters)
+        if combined is None:
             return []
-        clauses = [(tantivy.Occur.Must, query), *self.filter_clauses(filters or Filters())]
-        combined = tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else query
         searcher = self.index.searcher()
         result = searcher.search(combined, limit=limit, count=False)
         hits: list[LexicalHit] = []
@@ -248,6 +246,21 @@ class LexicalIndex:
             stored = searcher.doc(address)
             hits.append(LexicalHit(stored["number"][0], float(score), stored["family"][0]))
         return hits
+
+    def count_matches(self, text: str, filters: Filters | None = None) -> int:
+        """How many documents the free-text query matches under the filters (the size of the whole result)."""
+        combined = self._filtered(text, filters)
+        if combined is None:
+            return 0
+        return int(self.index.searcher().search(combined, limit=1, count=True).count or 0)
+
+    def _filtered(self, text: str, filters: Filters | None) -> tantivy.Query | None:
+        """The free-text query (long English text term by term, else the parser's) with the filters as clauses."""
+        query = self.document_query(text) or self.text_query(text)
+        if query is None:
+            return None
+        clauses = [(tantivy.Occur.Must, query), *self.filter_clauses(filters or Filters())]
+        return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else query
 
     def document_query(self, text: str) -> tantivy.Query | None:
         """A long English text (a patent's abstract, ``novum similar``) as a disjunction of its distinct terms.
