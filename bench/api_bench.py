@@ -78,11 +78,15 @@ def synthetic_dense(store: Store) -> None:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
+    """Resident memory of a process and its children (the worker processes), from /proc (Linux)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += rss_mb(int(child))
+    return total
 
 
 def free_port() -> int:
@@ -91,9 +95,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(data: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "novum", "serve", "--data-dir", str(data), "--port", str(port),
-               "--rate", "1000000", "--no-embed-uploads"]  # fmt: skip
+               "--rate", "1000000", "--no-embed-uploads", "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -154,6 +158,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1, help="Server worker processes.")
     parser.add_argument("--keep", type=Path, help="Build the store here, or reuse the one already built there.")
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -180,22 +185,24 @@ def main() -> None:
     documents = rng.sample(numbers, 200)
     quoted = [httpx.QueryParams({"q": q}) for q in queries]
     routes = {
-        "search, lexical": [f"/api/v1/search?{q}&mode=lexical" for q in quoted],
-        "search, hybrid": [f"/api/v1/search?{q}&mode=hybrid" for q in quoted],
+        "search, lexical": [f"/api/v1/search?{q}&syntax=text&mode=lexical" for q in quoted],
+        "search, hybrid": [f"/api/v1/search?{q}&syntax=text&mode=hybrid" for q in quoted],
         "document": [f"/api/v1/patents/{n}" for n in documents],
     }
     corpus = Corpus(data)
     corpus.dense()  # load the model and the graph before timing, as the server does on its first request
+    def searching(q: str, mode: str) -> Callable[[], object]:
+        return lambda: run_search(corpus.store(), corpus.index(), SearchParams(q, syntax="text", mode=mode),
+                                  corpus.dense)  # fmt: skip
+
     library: dict[str, list[Callable[[], object]]] = {
-        "search, lexical": [lambda q=q: run_search(corpus.store(), corpus.index(), SearchParams(q, mode="lexical"),
-                                                   corpus.dense) for q in queries],
-        "search, hybrid": [lambda q=q: run_search(corpus.store(), corpus.index(), SearchParams(q, mode="hybrid"),
-                                                  corpus.dense) for q in queries],
+        "search, lexical": [searching(q, "lexical") for q in queries],
+        "search, hybrid": [searching(q, "hybrid") for q in queries],
         "document": [lambda n=n: record_view(corpus.store(), corpus.store().get(n)) for n in documents],
-    }  # fmt: skip
+    }
     port = free_port()
     os.environ["NOVUM_DATA_DIR"] = str(data)
-    server = start_server(data, port)
+    server = start_server(data, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     rows = []
     memory = [rss_mb(server.pid)]
@@ -214,7 +221,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     print(f"{args.docs:,} documents (real, replicated; synthetic passage vectors), {len(queries)} real-title queries,"
-          f" {args.clients} clients x {args.seconds:.0f} s per route, loopback\n")  # fmt: skip
+          f" {args.clients} clients x {args.seconds:.0f} s per route, loopback, {args.workers} server"
+          f" worker(s)\n")  # fmt: skip
     print("| route | library p50 / p95 ms | API, 1 client p50 / p95 ms | overhead p50 ms |"
           f" API, {args.clients} clients p50 / p95 ms | requests/s | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -41,7 +41,7 @@ def test_landscape_routes_describe_what_they_return(client: TestClient) -> None:
 
 
 def test_the_page_and_bad_input(client: TestClient) -> None:
-    page = client.get("/api/v1/landscape/page?sei=7.2")
+    page = client.get("/landscape?sei=7.2")
     assert page.status_code == 200 and "/api/v1/landscape/drill.js" in page.text and "/patents/" in page.text
     assert "<script>" not in page.text  # the drill-down script is served, not inline (content-security policy)
     assert client.get("/api/v1/landscape/drill.js").headers["content-type"].startswith("application/javascript")

@@ -66,11 +66,11 @@ def test_matching_page_in_both_languages(client: tuple[TestClient, dict[str, str
 
     http, tokens = client
     login(http, tokens["read"])
-    page = http.get("/api/v1/match/page", params={"need": TURBO})
+    page = http.get("/match", params={"need": TURBO})
     assert page.status_code == 200 and 'href="/patents/US8387382"' in page.text
     assert "Why it matches" in page.text and "<mark>" in page.text and "Expiry is an estimate" in page.text
-    empty = http.get("/api/v1/match/page", params={"need": "the of and"})
+    empty = http.get("/match", params={"need": "the of and"})
     assert empty.status_code == 400 and "no words to match on" in empty.text
-    chinese = http.get("/api/v1/match/page", params={"lang": "zh"})
-    assert "匹配需求" in chinese.text and 'href="/api/v1/match/page"' in chinese.text
+    chinese = http.get("/match", params={"lang": "zh"})
+    assert "匹配需求" in chinese.text and 'href="/match"' in chinese.text
     http.cookies.clear()

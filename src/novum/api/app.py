@@ -7,8 +7,11 @@ JSON (or a page). Limits, auth and the error shape are applied here once, for ev
 from __future__ import annotations
 
 import importlib
+import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
@@ -103,3 +106,21 @@ def create_app(settings: Settings, *, embed_uploads: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes,
                        upload_paths=UPLOAD_PATHS)  # fmt: skip
     return app
+
+
+SETTINGS_ENV = "NOVUM_SERVE_SETTINGS"
+
+
+def settings_to_environment(settings: Settings, embed_uploads: bool) -> None:
+    """Hand the settings to worker processes (``novum serve --workers N`` starts each from an import string)."""
+    values = {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+    values["data_dir"] = str(settings.data_dir)
+    os.environ[SETTINGS_ENV] = json.dumps({"settings": values, "embed_uploads": embed_uploads})
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process, from the settings its parent put in the environment."""
+    given = json.loads(os.environ[SETTINGS_ENV])
+    values = dict(given["settings"])
+    values["data_dir"] = Path(values["data_dir"])
+    return create_app(Settings(**values), embed_uploads=bool(given["embed_uploads"]))

@@ -4,7 +4,7 @@ by an import at the end of ``novum.cli.app``."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,13 +30,14 @@ def serve(
     rate: Annotated[int, typer.Option(help="Requests per minute per token.")] = 600,
     query_timeout: Annotated[float, typer.Option(help="Seconds a search, chart or export page may run.")] = 15.0,
     secure_cookies: Annotated[bool, typer.Option(help="Mark session cookies Secure (behind HTTPS).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (one per CPU core serves most).")] = 1,
     embed_uploads: Annotated[bool, typer.Option("--embed-uploads/--no-embed-uploads",
                                                 help="Embed uploaded documents for semantic search.")] = True,
 ) -> None:
     """Start the web application and the REST API (/api/v1, OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
-    from novum.api.app import create_app
+    from novum.api.app import create_app, settings_to_environment
 
     settings = Settings(data_dir(data), auth=not no_auth, rate_per_minute=rate, query_timeout_s=query_timeout,
                         secure_cookies=secure_cookies)  # fmt: skip
@@ -49,8 +50,13 @@ def serve(
             if not any(t.revoked_at is None for t in list_tokens(store)):
                 errors.print("no API token yet: create one with `novum token create NAME --scope admin`")
     errors.print(f"novum serving {settings.data_dir} on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(settings, embed_uploads=embed_uploads), host=host, port=port, log_level="warning",
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")  # fmt: skip
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
+                               "forwarded_allow_ips": "127.0.0.1"}  # fmt: skip
+    if workers > 1:  # each worker process opens the data directory itself; limits and caches are per worker
+        settings_to_environment(settings, embed_uploads)
+        uvicorn.run("novum.api.app:app_from_environment", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(settings, embed_uploads=embed_uploads), **options)
 
 
 @token_app.command("create")

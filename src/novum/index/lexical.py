@@ -28,6 +28,7 @@ from novum.normalize.text import has_cjk
 from novum.store.sqlite import Store, family_key
 
 INDEX_DIR = "lexical"
+PARSED_CACHE = 256  # free-text queries kept parsed (snippets of one page re-use their search's query)
 SCHEMA_VERSION = 4  # 3: the derived `sei` field (strategic emerging industries, from IPC); 4: priority numbers
 TEXT_FIELDS = ("title", "abstract", "claims", "independent_claims", "description", "applicant", "inventor")
 # Fields free-text search ranks on; the others are there for fielded queries (applicant=..., independent claims).
@@ -149,6 +150,7 @@ class LexicalIndex:
         self.missing = not (self.path / "meta.json").exists()
         stale = marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION)
         self.schema = _schema()
+        self._parsed: dict[str, tantivy.Query | None] = {}
         if read_only:
             if stale:
                 raise IndexNeedsRebuildError(
@@ -236,23 +238,29 @@ class LexicalIndex:
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 10) -> list[LexicalHit]:
         """BM25 over title, abstract, claims and description (English and Chinese fields), filtered in-engine."""
+        return self.search_counted(text, filters, limit, count=False)[0]
+
+    def search_counted(
+        self, text: str, filters: Filters | None = None, limit: int = 10, *, count: bool = True
+    ) -> tuple[list[LexicalHit], int]:
+        """The best ``limit`` hits and, in the same pass, how many documents match (0 when not counted)."""
         combined = self._filtered(text, filters)
         if combined is None:
-            return []
+            return [], 0
         searcher = self.index.searcher()
-        result = searcher.search(combined, limit=limit, count=False)
+        result = searcher.search(combined, limit=limit, count=count)
         hits: list[LexicalHit] = []
         for score, address in result.hits:
             stored = searcher.doc(address)
             hits.append(LexicalHit(stored["number"][0], float(score), stored["family"][0]))
-        return hits
+        return hits, int(getattr(result, "count", 0) or 0) if count else 0
 
     def count_matches(self, text: str, filters: Filters | None = None) -> int:
         """How many documents the free-text query matches under the filters (the size of the whole result)."""
         combined = self._filtered(text, filters)
         if combined is None:
             return 0
-        return int(self.index.searcher().search(combined, limit=1, count=True).count or 0)
+        return int(getattr(self.index.searcher().search(combined, limit=1, count=True), "count", 0) or 0)
 
     def _filtered(self, text: str, filters: Filters | None) -> tantivy.Query | None:
         """The free-text query (long English text term by term, else the parser's) with the filters as clauses."""
@@ -285,7 +293,17 @@ class LexicalIndex:
         return tantivy.Query.boolean_query(clauses)
 
     def text_query(self, text: str) -> tantivy.Query | None:
-        """The user's words as a disjunction over the text fields; quoted phrases stay phrases."""
+        """The user's words as a disjunction over the text fields; quoted phrases stay phrases. Parsed once per
+        text: a page of hits asks for the same query again for every snippet."""
+        if text in self._parsed:
+            return self._parsed[text]
+        query = self._parse_text(text)
+        if len(self._parsed) >= PARSED_CACHE:
+            self._parsed.pop(next(iter(self._parsed)))
+        self._parsed[text] = query
+        return query
+
+    def _parse_text(self, text: str) -> tantivy.Query | None:
         cleaned = _OPERATORS.sub(lambda m: m.group(0).lower(), _QUERY_NOISE.sub(" ", segment(text)))
         if cleaned.count('"') % 2:
             cleaned = cleaned.replace('"', " ")

@@ -141,7 +141,11 @@ class IngestJob(threading.Thread):
         finally:
             if worker is not None:
                 worker.finish()
-        return {**_counts(counts), "embedded": worker.embedded if worker else 0, "problems": ingester.problems[:200]}
+        from novum.watch.service import after_ingest  # watches see uploads as they see `novum ingest`
+
+        watched = after_ingest(store)  # never raises: failed deliveries are recorded and retried later
+        return {**_counts(counts), "embedded": worker.embedded if worker else 0, "problems": ingester.problems[:200],
+                "watches": {"new_alerts": watched.new_alerts, "errors": watched.errors}}  # fmt: skip
 
 
 def _counts(counts: Any) -> dict[str, int]:

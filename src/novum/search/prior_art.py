@@ -120,15 +120,19 @@ def search_page(
                 if request.mode == "semantic":
                     scores[h.number] = max(scores.get(h.number, -1.0), h.score)
     total = 0
+    families: dict[str, str] = {}
     fetch = max(depth, wanted * 3)
     while True:
         lexical: list[str] = []
         if request.mode in ("lexical", "hybrid"):
-            found_lexical = index.search(request.query, request.filters, limit=fetch)
+            found_lexical, total = index.search_counted(request.query, request.filters, limit=fetch)
             lexical = [h.number for h in found_lexical]
             scores.update((h.number, h.score) for h in found_lexical)
+            families.update((h.number, h.family) for h in found_lexical)  # the index stores each family key
         ranked = _order(request.mode, lexical, semantic, scores, depth)
-        keys = store.family_keys(n for n, _ in ranked) if request.collapse_families else {}
+        if request.collapse_families:
+            families.update(store.family_keys(n for n, _ in ranked if n not in families))
+        keys = families if request.collapse_families else {}
         ordered = _collapse(ranked, keys) if request.collapse_families else ranked
         exhausted = len(lexical) < fetch
         if len(ordered) > wanted or exhausted or request.mode == "semantic":
@@ -138,8 +142,6 @@ def search_page(
         docs = dense[0].docs
         allowed = docs.mask(request.filters)
         total = len(docs) if allowed is None else int(allowed.sum())
-    else:
-        total = index.count_matches(request.query, request.filters)
     if request.rerank:
         ordered = _rerank(store, request.query, ordered, locations)
     page = ordered[request.offset : wanted]

@@ -1,5 +1,5 @@
 """``/api/v1/landscape``, ``/api/v1/landscape/documents``, ``/api/v1/landscape/charts``, ``/api/v1/monitor``,
-``/api/v1/industries`` and the landscape page (``/api/v1/landscape/page``, the same query parameters): thin routes
+``/api/v1/industries`` and the landscape page (``/landscape``, the same query parameters): thin routes
 over ``novum.analytics``."""
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from novum.api.routes.search import ERRORS
 from novum.api.runner import run_limited
 from novum.api.security import need
 from novum.auth import Principal
+from novum.web.render import add_nav
 
-router = APIRouter(prefix="/api/v1", tags=["landscape"])
+api = APIRouter(prefix="/api/v1", tags=["landscape"])
+pages = APIRouter(include_in_schema=False)
 
 
 class YearModel(BaseModel):
@@ -224,7 +226,7 @@ async def _landscape(
     return await run_limited(request, lambda: build_landscape(shared.store(), scope), "landscape")
 
 
-@router.get("/landscape", response_model=LandscapeResponse, responses=ERRORS, summary="A patent landscape")
+@api.get("/landscape", response_model=LandscapeResponse, responses=ERRORS, summary="A patent landscape")
 async def landscape_route(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
@@ -238,7 +240,7 @@ async def landscape_route(
     return (await _landscape(request, q, industry, sei, cpc, ipc, country)).to_dict()
 
 
-@router.get("/landscape/documents", response_model=DocumentsResponse, responses=ERRORS,
+@api.get("/landscape/documents", response_model=DocumentsResponse, responses=ERRORS,
             summary="The documents behind one bar or cell of a landscape")  # fmt: skip
 async def landscape_documents(
     request: Request,
@@ -258,7 +260,7 @@ async def landscape_documents(
     return {"dimension": dimension, "key": key, "total": len(numbers), "numbers": numbers[:limit]}
 
 
-@router.get("/landscape/charts", response_model=ChartsResponse, responses=ERRORS,
+@api.get("/landscape/charts", response_model=ChartsResponse, responses=ERRORS,
             summary="A landscape's charts as interactive SVG")  # fmt: skip
 async def landscape_charts(
     request: Request,
@@ -277,7 +279,7 @@ async def landscape_charts(
     return {"charts": charts}
 
 
-@router.get("/monitor", response_model=MonitorResponse, responses=ERRORS, summary="Early-warning signals")
+@api.get("/monitor", response_model=MonitorResponse, responses=ERRORS, summary="Early-warning signals")
 async def monitor_route(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
@@ -299,18 +301,18 @@ async def monitor_route(
     return (await run_limited(request, call, "monitor")).to_dict()
 
 
-@router.get("/industries", response_model=IndustriesResponse, responses=ERRORS, summary="Industry definitions")
+@api.get("/industries", response_model=IndustriesResponse, responses=ERRORS, summary="Industry definitions")
 def industries_route(request: Request, principal: Annotated[Principal, Depends(need("read"))]) -> dict[str, Any]:
     return {"industries": [i.to_dict() for i in load_industries(corpus(request).data_dir).values()]}
 
 
-@router.get("/landscape/drill.js", include_in_schema=False)
+@api.get("/landscape/drill.js", include_in_schema=False)
 def drill_script() -> Response:
     """The page's drill-down script, served (the server's content-security policy forbids inline scripts)."""
     return Response(DRILL_SCRIPT, media_type="application/javascript")
 
 
-@router.get("/landscape/page", response_class=HTMLResponse, include_in_schema=False)
+@pages.get("/landscape", response_class=HTMLResponse)
 async def landscape_page(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
@@ -326,3 +328,9 @@ async def landscape_page(
     if land.empty:
         return HTMLResponse("<!doctype html><meta charset='utf-8'><p>No documents in scope: nothing to chart.</p>")
     return HTMLResponse(html_report(land, document_url="/patents/", script_src="/api/v1/landscape/drill.js"))
+
+
+add_nav("/landscape", "Landscape")
+router = APIRouter()  # the API under /api/v1 and the page at /landscape
+router.include_router(api)
+router.include_router(pages)

@@ -1,5 +1,5 @@
 """``/api/v1/match/need``, ``/api/v1/match/patent/{number}``, ``/api/v1/match/portfolio``, ``/api/v1/needs``,
-``/api/v1/firms/{name}`` and the matching page (``/api/v1/match/page``): thin routes over ``novum.match``."""
+``/api/v1/firms/{name}`` and the matching page (``/match``): thin routes over ``novum.match``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from novum.store.needs import Need, NeedsRegister
 from novum.web.render import add_nav, html_page, render
 from novum.web.session import current_user
 
-router = APIRouter(prefix="/api/v1", tags=["matching"])
+api = APIRouter(prefix="/api/v1", tags=["matching"])
 
 
 class EvidenceModel(BaseModel):
@@ -206,7 +206,7 @@ def _matcher(request: Request) -> Matcher:
     return Matcher(shared.store(), shared.index(), shared.dense())
 
 
-@router.post("/match/need", response_model=NeedMatchesModel, responses=ERRORS, summary="Patents for a need")
+@api.post("/match/need", response_model=NeedMatchesModel, responses=ERRORS, summary="Patents for a need")
 async def match_need(
     request: Request, body: NeedBody, principal: Annotated[Principal, Depends(need("read"))]
 ) -> dict[str, Any]:
@@ -216,7 +216,7 @@ async def match_need(
     return result.to_dict()
 
 
-@router.get(
+@api.get(
     "/match/patent/{number}", response_model=MarketModel, responses=ERRORS, summary="Firms and needs for a patent"
 )
 async def match_patent(
@@ -230,7 +230,7 @@ async def match_patent(
     return result.to_dict()
 
 
-@router.post("/match/portfolio", response_model=PortfolioModel, responses=ERRORS, summary="A portfolio's market")
+@api.post("/match/portfolio", response_model=PortfolioModel, responses=ERRORS, summary="A portfolio's market")
 async def match_portfolio(
     request: Request, body: PortfolioBody, principal: Annotated[Principal, Depends(need("read"))]
 ) -> dict[str, Any]:
@@ -240,7 +240,7 @@ async def match_portfolio(
     return result.to_dict()
 
 
-@router.get("/firms/{name}", response_model=FirmProfileModel, responses=ERRORS, summary="A firm's profile")
+@api.get("/firms/{name}", response_model=FirmProfileModel, responses=ERRORS, summary="A firm's profile")
 async def firm_profile(
     request: Request, name: str, principal: Annotated[Principal, Depends(need("read"))]
 ) -> dict[str, Any]:
@@ -248,7 +248,7 @@ async def firm_profile(
     return profile.to_dict()
 
 
-@router.get("/needs", response_model=list[NeedModel], responses=ERRORS, summary="The needs register")
+@api.get("/needs", response_model=list[NeedModel], responses=ERRORS, summary="The needs register")
 async def needs_list(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
@@ -258,7 +258,7 @@ async def needs_list(
     return [n.to_dict() for n in NeedsRegister(corpus(request).store()).needs(industry, firm)]
 
 
-@router.post("/needs", response_model=NeedModel, status_code=201, responses=ERRORS, summary="Register a need")
+@api.post("/needs", response_model=NeedModel, status_code=201, responses=ERRORS, summary="Register a need")
 async def needs_add(
     request: Request, body: NewNeed, principal: Annotated[Principal, Depends(need("write"))]
 ) -> dict[str, Any]:
@@ -268,10 +268,10 @@ async def needs_add(
 
 
 pages = APIRouter(include_in_schema=False)
-add_nav("/api/v1/match/page", "Matching")
+add_nav("/match", "Matching")
 
 
-@pages.get("/match/page")
+@pages.get("/match")
 @html_page
 async def match_page(request: Request, need: str = "", available: bool = False) -> Response:
     """The need form and its matches, each with its readiness and the passage answering each part."""
@@ -283,4 +283,6 @@ async def match_page(request: Request, need: str = "", available: bool = False) 
     return render(request, "match.html", user=user, result=result, need=need, available=available)
 
 
+router = APIRouter()  # the API under /api/v1 and the page at /match
+router.include_router(api)
 router.include_router(pages)
