@@ -17,11 +17,13 @@ from tests.helpers import ingest_paths
 def test_whole_fixture_tree(tmp_path: Path) -> None:
     shared("fixtures")
     counts, _ = ingest_paths(tmp_path / "data", FIXTURES)
-    assert (counts.new, counts.unchanged, counts.repaired) == (99, 1, 5)  # test.xml repeats v4-5-B2.xml
+    # 99 publications + PatentsView's 468; unchanged: test.xml repeats v4-5-B2.xml, and 81 PatentsView grants
+    # appear in both a full weekly file and its ".small" excerpt
+    assert (counts.new, counts.unchanged, counts.repaired) == (567, 82, 5)
     with Store(tmp_path / "data") as store:
         stats = store.stats()
     assert stats["by_format"] == {
-        "epo-publication-server": 35, "uspto-xml": 27, "uspto-sgml": 6, "jpo": 5, "cnipa-old": 5, "uspto-pap": 4,
+        "epo-publication-server": 35, "uspto-xml": 494, "uspto-sgml": 6, "jpo": 5, "cnipa-old": 5, "uspto-pap": 5,
         "cnipa-new": 4, "uspto-brs": 6, "uspto-greenbook": 3, "ep-fulltext-tsv": 3, "wipo-st96": 1,
     }  # fmt: skip
     assert sorted(r["number"] for r in stats["repaired"]) == [
@@ -34,6 +36,8 @@ def test_whole_fixture_tree(tmp_path: Path) -> None:
         "CPC scheme files": 2,
         "PAP sample with an XHTML DOCTYPE (deliberately malformed)": 1,
         "a JSON element map": 1,
+        "sequence listings (sequence-cwu), not publications": 14,
+        "PatentsView's parser test file, not a publication": 1,
     }
 
 
@@ -46,6 +50,10 @@ def _kind(source: str, reason: str) -> str:
         return "CPC scheme files"
     if source.endswith("US20010000044A1.xml") and "DOCTYPE declares <simple>" in reason:
         return "PAP sample with an XHTML DOCTYPE (deliberately malformed)"
-    if source.endswith("cn_old_element_diff.json") and "no publication number" in reason:
+    if "<sequence-cwu>" in reason:
+        return "sequence listings (sequence-cwu), not publications"
+    if source.endswith("us-patentsview-db/xml/basic.xml") and "root element <a>" in reason:
+        return "PatentsView's parser test file, not a publication"
+    if source.endswith("cn_old_element_diff.json") and "must be a list" in reason:
         return "a JSON element map"
     return f"unexpected: {source}: {reason}"
