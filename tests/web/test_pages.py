@@ -179,10 +179,11 @@ def test_every_template_string_is_translated() -> None:
     """Every ``_('...')`` in the templates and the navigation has a Chinese entry."""
     templates = Path(__file__).resolve().parents[2] / "src" / "novum" / "web"
     texts = set()
-    for path in [*templates.glob("templates/*.html"), *templates.glob("*.py")]:
+    feature_routes = templates.parent / "api" / "routes"
+    for path in [*templates.glob("templates/*.html"), *templates.glob("*.py"), *feature_routes.glob("*.py")]:
         texts |= set(re.findall(r"""_\(\s*'((?:[^'\\]|\\.)+)'""", path.read_text()))
         texts |= set(re.findall(r'''_\(\s*"((?:[^"\\]|\\.)+)"''', path.read_text()))
-    texts |= {"Search", "Claim chart", "Ingest"}
+    texts |= {"Search", "Claim chart", "Ingest", "Landscape", "immediate", "daily", "weekly"}
     texts = {t.replace("\\'", "'") for t in texts if t not in ("English text",)}
     missing = sorted(t for t in texts if t not in catalogue("zh"))
     assert not missing, missing
