@@ -110,8 +110,10 @@ def start_server(data: Path, port: int, workers: int) -> subprocess.Popen[bytes]
     raise SystemExit("the server did not start")
 
 
-def load(base: str, token: str, paths: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
-    """``clients`` threads sending requests back to back; latencies in ms, request count, errors."""
+def load(base: str, token: str, paths: list[str], clients: int, seconds: float) -> tuple[list[float], int, int, float]:
+    """``clients`` threads sending requests back to back; latencies in ms, request count, errors, and the CPU
+    seconds the clients themselves used (they share the machine's two cores with the server)."""
+    cpu_before = time.process_time()
     samples: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -136,7 +138,7 @@ def load(base: str, token: str, paths: list[str], clients: int, seconds: float) 
         thread.start()
     for thread in threads:
         thread.join()
-    return samples, len(samples), errors
+    return samples, len(samples), errors, time.process_time() - cpu_before
 
 
 def direct(calls: list[Callable[[], object]], seconds: float) -> list[float]:
@@ -209,10 +211,10 @@ def main() -> None:
     try:
         for name, paths in routes.items():
             direct_ms = direct(library[name], args.seconds / 2)
-            single, _, single_errors = load(base, token, paths, 1, args.seconds / 2)
-            many, count, many_errors = load(base, token, paths, args.clients, args.seconds)
+            single, _, single_errors, _ = load(base, token, paths, 1, args.seconds / 2)
+            many, count, many_errors, client_cpu = load(base, token, paths, args.clients, args.seconds)
             rows.append((name, percentiles(direct_ms), percentiles(single), percentiles(many),
-                         count / args.seconds, single_errors + many_errors))  # fmt: skip
+                         count / args.seconds, single_errors + many_errors, client_cpu / args.seconds))  # fmt: skip
             memory.append(rss_mb(server.pid))
         for _ in range(2):  # the same load again: memory must stay flat once caches are warm
             load(base, token, [p for paths in routes.values() for p in paths], args.clients, args.seconds)
@@ -224,11 +226,11 @@ def main() -> None:
           f" {args.clients} clients x {args.seconds:.0f} s per route, loopback, {args.workers} server"
           f" worker(s)\n")  # fmt: skip
     print("| route | library p50 / p95 ms | API, 1 client p50 / p95 ms | overhead p50 ms |"
-          f" API, {args.clients} clients p50 / p95 ms | requests/s | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, lib, one, many, rate, errors in rows:
+          f" API, {args.clients} clients p50 / p95 ms | requests/s | errors | cores used by the clients |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, lib, one, many, rate, errors, client_cores in rows:
         print(f"| {name} | {lib[0]:.1f} / {lib[1]:.1f} | {one[0]:.1f} / {one[1]:.1f} | {one[0] - lib[0]:.1f} |"
-              f" {many[0]:.1f} / {many[1]:.1f} | {rate:.0f} | {errors} |")
+              f" {many[0]:.1f} / {many[1]:.1f} | {rate:.0f} | {errors} | {client_cores:.2f} |")
     after_routes = ", ".join(f"{m:.0f}" for m in memory[1:4])
     after_rounds = ", ".join(f"{m:.0f}" for m in memory[4:])
     print(f"\nserver RSS MB: at start {memory[0]:.0f}; after each route's runs {after_routes};"
