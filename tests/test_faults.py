@@ -46,7 +46,7 @@ def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(tmp_path: P
         "ingest", tmp_path / "data", command, command, expected, duration, kills=2, rng=random.Random(SEED),
         offset=startup(tmp_path),
     )  # fmt: skip
-    assert trial.kills_landed == 2, trial.kill_points
+    assert trial.kills_landed >= 1, trial.kill_points  # a resumed run is shorter: a later point may land after it
     assert (trial.lost, trial.unexpected, trial.changed) == (0, 0, 0)
     assert trial.report is not None and trial.report.ok, trial.report.problems
     assert trial.report.lexical_distinct == trial.report.lexical_documents == 1208
@@ -61,7 +61,7 @@ def test_reindex_killed_at_random_points_leaves_an_index_that_agrees(tmp_path: P
         "reindex", tmp_path / "data", command, command, expected, duration, kills=2, rng=random.Random(SEED + 1),
         offset=startup(tmp_path),
     )  # fmt: skip
-    assert trial.kills_landed == 2, trial.kill_points
+    assert trial.kills_landed >= 1, trial.kill_points  # a resumed run is shorter: a later point may land after it
     assert trial.ok, (trial, trial.report.problems if trial.report else None)
     assert trial.report is not None and trial.report.lexical_documents == 1208
 
@@ -78,7 +78,7 @@ def test_embed_killed_at_random_points_keeps_vectors_and_passages_in_step(tmp_pa
         "embed", tmp_path / "data", command, command, expected, duration, kills=2, rng=random.Random(SEED + 2),
         offset=startup(tmp_path),
     )  # fmt: skip
-    assert trial.kills_landed == 2, trial.kill_points
+    assert trial.kills_landed >= 1, trial.kill_points  # a resumed run is shorter: a later point may land after it
     assert trial.ok, (trial, trial.report.problems if trial.report else None)
     (model,) = trial.report.models if trial.report else []
     (want,) = reference.models
