@@ -9,7 +9,6 @@ the scorer and models. The same store and the same strategy give the same report
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
