@@ -69,17 +69,24 @@ def identify(request: Request) -> tuple[Principal | None, str | None]:
     return None, None
 
 
+def identify_within_limit(request: Request) -> tuple[Principal | None, str | None]:
+    """``identify``, then spend one request of the caller's rate limit (per token, else per client address);
+    429 with ``Retry-After`` when it is spent. API routes and web pages both come through here."""
+    principal, csrf = identify(request)
+    limiter: RateLimiter = request.app.state.limiter
+    key = principal.name if principal is not None else f"ip:{request.client.host if request.client else '?'}"
+    wait = limiter.take(key)
+    if wait > 0:
+        raise ApiError(429, "rate_limited", f"too many requests; retry in {wait:.0f} s",
+                       headers={"Retry-After": str(max(1, round(wait + 0.5)))})  # fmt: skip
+    return principal, csrf
+
+
 def need(scope: TokenScope) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency: the caller must hold ``scope``; applies the rate limit and, for cookie sessions, CSRF."""
 
     async def dependency(request: Request) -> Principal:
-        principal, csrf = identify(request)
-        limiter: RateLimiter = request.app.state.limiter
-        key = principal.name if principal is not None else f"ip:{request.client.host if request.client else '?'}"
-        wait = limiter.take(key)
-        if wait > 0:
-            raise ApiError(429, "rate_limited", f"too many requests; retry in {wait:.0f} s",
-                           headers={"Retry-After": str(max(1, round(wait + 0.5)))})  # fmt: skip
+        principal, csrf = identify_within_limit(request)
         if principal is None:
             raise ApiError(401, "unauthorized", "this route needs a token ('Authorization: Bearer <token>')",
                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip

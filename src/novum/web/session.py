@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from novum.api.deps import corpus
 from novum.api.errors import ApiError
-from novum.api.security import SESSION_COOKIE, RateLimiter, identify
+from novum.api.security import SESSION_COOKIE, identify_within_limit
 from novum.auth import (
     SESSION_HOURS,
     Principal,
@@ -51,13 +51,7 @@ def _process_csrf(request: Request) -> str:
 
 def current_user(request: Request, scope: Scope = "read") -> WebUser:
     """The logged-in user of a page; redirects to the login page when there is none, 403 without the scope."""
-    principal, csrf = identify(request)
-    limiter: RateLimiter = request.app.state.limiter
-    key = principal.name if principal is not None else f"ip:{request.client.host if request.client else '?'}"
-    wait = limiter.take(key)
-    if wait > 0:
-        raise ApiError(429, "rate_limited", f"too many requests; retry in {wait:.0f} s",
-                       headers={"Retry-After": str(max(1, round(wait + 0.5)))})  # fmt: skip
+    principal, csrf = identify_within_limit(request)
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise Redirect(f"/login?next={quote(target, safe='')}")

@@ -15,6 +15,7 @@ from novum.analytics.industries import load_industries
 from novum.analytics.landscape import Landscape
 from novum.analytics.monitor import MonitorReport
 from novum.analytics.report import DRILL_SCRIPT, html_report
+from novum.analytics.scope import Scope as AnalyticsScope
 from novum.analytics.service import build_landscape, build_monitor, make_scope
 from novum.api.deps import corpus, make_filters
 from novum.api.routes.search import ERRORS
@@ -217,12 +218,25 @@ SeiQuery = Annotated[list[str], Query(description="Strategic emerging industry c
 ListQuery = Annotated[list[str], Query()]
 
 
-async def _landscape(
-    request: Request, q: str | None, industry: str | None, sei: list[str], cpc: list[str], ipc: list[str],
-    country: list[str],
-) -> Landscape:  # fmt: skip
+def landscape_scope(
+    request: Request,
+    q: ScopeQuery = None,
+    industry: IndustryQuery = None,
+    sei: SeiQuery = [],  # noqa: B006
+    cpc: ListQuery = [],  # noqa: B006
+    ipc: ListQuery = [],  # noqa: B006
+    country: ListQuery = [],  # noqa: B006
+) -> AnalyticsScope:
+    """The documents a landscape, its drill-down, its charts and the monitor are about (the same parameters)."""
+    filters = make_filters(None, None, cpc, ipc, country, [])
+    return make_scope(q, industry, sei, filters, corpus(request).data_dir)
+
+
+ScopeParam = Annotated[AnalyticsScope, Depends(landscape_scope)]
+
+
+async def _landscape(request: Request, scope: AnalyticsScope) -> Landscape:
     shared = corpus(request)
-    scope = make_scope(q, industry, sei, make_filters(None, None, cpc, ipc, country, []), shared.data_dir)
     return await run_limited(request, lambda: build_landscape(shared.store(), scope), "landscape")
 
 
@@ -230,14 +244,9 @@ async def _landscape(
 async def landscape_route(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
-    q: ScopeQuery = None,
-    industry: IndustryQuery = None,
-    sei: SeiQuery = [],  # noqa: B006
-    cpc: ListQuery = [],  # noqa: B006
-    ipc: ListQuery = [],  # noqa: B006
-    country: ListQuery = [],  # noqa: B006
+    scope: ScopeParam,
 ) -> dict[str, Any]:
-    return (await _landscape(request, q, industry, sei, cpc, ipc, country)).to_dict()
+    return (await _landscape(request, scope)).to_dict()
 
 
 @api.get("/landscape/documents", response_model=DocumentsResponse, responses=ERRORS,
@@ -247,15 +256,10 @@ async def landscape_documents(
     principal: Annotated[Principal, Depends(need("read"))],
     dimension: Annotated[str, Query(description="e.g. applicant, priority_year, cpc_group, sei, matrix")],
     key: Annotated[str, Query(description="The bar's key, e.g. SAMSUNG ELECTRONICS, 2012, G06F9/00|2012")],
-    q: ScopeQuery = None,
-    industry: IndustryQuery = None,
-    sei: SeiQuery = [],  # noqa: B006
-    cpc: ListQuery = [],  # noqa: B006
-    ipc: ListQuery = [],  # noqa: B006
-    country: ListQuery = [],  # noqa: B006
+    scope: ScopeParam,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
-    land = await _landscape(request, q, industry, sei, cpc, ipc, country)
+    land = await _landscape(request, scope)
     numbers = land.numbers(dimension, key)
     return {"dimension": dimension, "key": key, "total": len(numbers), "numbers": numbers[:limit]}
 
@@ -265,14 +269,9 @@ async def landscape_documents(
 async def landscape_charts(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
-    q: ScopeQuery = None,
-    industry: IndustryQuery = None,
-    sei: SeiQuery = [],  # noqa: B006
-    cpc: ListQuery = [],  # noqa: B006
-    ipc: ListQuery = [],  # noqa: B006
-    country: ListQuery = [],  # noqa: B006
+    scope: ScopeParam,
 ) -> dict[str, Any]:
-    land = await _landscape(request, q, industry, sei, cpc, ipc, country)
+    land = await _landscape(request, scope)
     charts = [
         {"id": s.id, "title": s.title, "dimension": s.dimension, "svg": interactive_svg(s)} for s in chart_specs(land)
     ]
@@ -283,17 +282,11 @@ async def landscape_charts(
 async def monitor_route(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
-    q: ScopeQuery = None,
-    industry: IndustryQuery = None,
-    sei: SeiQuery = [],  # noqa: B006
-    cpc: ListQuery = [],  # noqa: B006
-    ipc: ListQuery = [],  # noqa: B006
-    country: ListQuery = [],  # noqa: B006
+    scope: ScopeParam,
     alpha: Annotated[float, Query(gt=0, lt=1)] = 0.01,
     min_count: Annotated[int, Query(ge=1)] = 5,
 ) -> dict[str, Any]:
     shared = corpus(request)
-    scope = make_scope(q, industry, sei, make_filters(None, None, cpc, ipc, country, []), shared.data_dir)
 
     def call() -> MonitorReport:
         return build_monitor(shared.store(), scope, alpha=alpha, min_count=min_count)
@@ -316,15 +309,10 @@ def drill_script() -> Response:
 async def landscape_page(
     request: Request,
     principal: Annotated[Principal, Depends(need("read"))],
-    q: ScopeQuery = None,
-    industry: IndustryQuery = None,
-    sei: SeiQuery = [],  # noqa: B006
-    cpc: ListQuery = [],  # noqa: B006
-    ipc: ListQuery = [],  # noqa: B006
-    country: ListQuery = [],  # noqa: B006
+    scope: ScopeParam,
 ) -> HTMLResponse:
     """The landscape as an interactive page: charts whose bars list their documents, linked to /patents/{number}."""
-    land = await _landscape(request, q, industry, sei, cpc, ipc, country)
+    land = await _landscape(request, scope)
     if land.empty:
         return HTMLResponse("<!doctype html><meta charset='utf-8'><p>No documents in scope: nothing to chart.</p>")
     return HTMLResponse(html_report(land, document_url="/patents/", script_src="/api/v1/landscape/drill.js"))
