@@ -31,7 +31,7 @@ PATSNAP = REPO.parent / "shared" / "data" / "bench" / "patsnap" / "patsnap-corpu
 NVIDIA = REPO / "data" / "demo" / "patentsview-nvidia"
 
 from novum.analytics.landscape import landscape  # noqa: E402
-from novum.analytics.service import build_landscape, make_scope  # noqa: E402
+from novum.analytics.service import build_landscape, collection_paused, make_scope  # noqa: E402
 from novum.ingest.reader import read_file  # noqa: E402
 from novum.model import Patent  # noqa: E402
 from novum.store.analytics import AnalyticsReader  # noqa: E402
@@ -92,13 +92,14 @@ def measure(target: Path) -> dict[str, float]:
         started = time.perf_counter()
         counts = reader.sql_counts()
         sql = time.perf_counter() - started
-        started = time.perf_counter()
-        records = list(reader.records())
-        read = time.perf_counter() - started
-        snapshot = reader.snapshot()
-        started = time.perf_counter()
-        land = landscape(records, snapshot=snapshot)
-        compute = time.perf_counter() - started
+        with collection_paused():  # as build_landscape runs them
+            started = time.perf_counter()
+            records = list(reader.records())
+            read = time.perf_counter() - started
+            snapshot = reader.snapshot()
+            started = time.perf_counter()
+            land = landscape(records, snapshot=snapshot)
+            compute = time.perf_counter() - started
         del records
         started = time.perf_counter()
         again = build_landscape(store, make_scope())

@@ -4,6 +4,9 @@ job call, so they select, read and compute the same way.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from novum.analytics.applicants import ApplicantCleaner, load_aliases
@@ -42,7 +45,9 @@ def build_landscape(
     snapshot = reader.snapshot()
     cleaner = ApplicantCleaner(load_aliases(store.data_dir, aliases))
     records = reader.records(numbers) if numbers is not None else reader.records()
-    return landscape(records, scope=scope.to_dict(), snapshot=snapshot, as_of=as_of, cleaner=cleaner, years=years)
+    with collection_paused():
+        return landscape(records, scope=scope.to_dict(), snapshot=snapshot, as_of=as_of, cleaner=cleaner,
+                         years=years)  # fmt: skip
 
 
 def build_monitor(
@@ -54,8 +59,23 @@ def build_monitor(
     cleaner = ApplicantCleaner(load_aliases(store.data_dir, aliases))
     records = reader.records(numbers) if numbers is not None else reader.records()
     latest = as_of or reader.snapshot()["latest_publication"]
-    return monitor(records, scope=scope.to_dict(), as_of=latest, cleaner=cleaner, alpha=alpha, min_count=min_count,
-                   baseline=baseline)  # fmt: skip
+    with collection_paused():
+        return monitor(records, scope=scope.to_dict(), as_of=latest, cleaner=cleaner, alpha=alpha,
+                       min_count=min_count, baseline=baseline)  # fmt: skip
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while a landscape reads and counts: the records it builds are acyclic, and each
+    collection re-walks every one already built (measured at 100k documents: reading took 9.7 s with it, 3.3 s
+    without). Restored afterwards, also on error."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _numbers(store: Store, scope: Scope) -> list[str] | None:
