@@ -38,13 +38,14 @@ def startup(tmp_path: Path) -> float:
 
 def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(tmp_path: Path, sources: list[Path]) -> None:
     args = ["ingest", *map(str, sources), "--no-embed"]
+    offset = startup(tmp_path)  # first, so that the reference run below is as warm as the killed ones
     duration = run(novum_command(tmp_path / "reference", *args))
     expected = corpus(tmp_path / "reference")
     assert len(expected.hashes) == 1208 and expected.quarantined == 0
     command = novum_command(tmp_path / "data", *args)
     trial = kill_then_finish(
         "ingest", tmp_path / "data", command, command, expected, duration, kills=2, rng=random.Random(SEED),
-        offset=startup(tmp_path),
+        offset=offset, on_progress=True,  # ingest is over in a second here: kill it between its commits
     )  # fmt: skip
     assert trial.kills_landed >= 1, trial.kill_points  # a resumed run is shorter: a later point may land after it
     assert (trial.lost, trial.unexpected, trial.changed) == (0, 0, 0)
