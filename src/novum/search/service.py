@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from novum.errors import QuerySyntaxError
 from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
 from novum.model import Patent
@@ -18,7 +19,7 @@ from novum.search.explain import explain_text
 from novum.search.prior_art import MODES, Hit, SearchRequest, search_page
 from novum.search.query import History, HistoryEntry
 from novum.search.query.history import referenced_labels
-from novum.search.structured import is_structured, structured_search
+from novum.search.structured import deliberate, is_structured, structured_search
 from novum.store.sqlite import Store
 
 Syntax = Literal["auto", "text", "query"]
@@ -116,23 +117,12 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     params.check()
     history = History(store, params.workspace) if params.record else None
     if reads_as_query(params):
-        if history is None and referenced_labels(params.q, params.default_operator.upper()):  # type: ignore[arg-type]
-            history = SetLookup(store, params.workspace)  # L1, L2 ... are read, the search is not recorded
-        wants_semantic = "sem(" in params.q.replace(" ", "").lower()
-        found = structured_search(
-            store, index, params.q, params.filters, params.offset + params.limit,
-            dense=dense() if wants_semantic else [], collapse_families=params.collapse, explain=params.explain,
-            history=history, default_operator=params.default_operator,
-        )  # fmt: skip
-        result = found.result
-        hits = found.hits[params.offset :]
-        for rank, hit in enumerate(hits, start=params.offset + 1):
-            hit.rank = rank
-        more = result.total > params.offset + params.limit and len(found.hits) >= params.offset + params.limit
-        return SearchPage(
-            hits, result.total, result.total_is_lower_bound, params.offset, params.limit, more, "query",
-            "lexical" if not wants_semantic else "hybrid", result.query, result.label or None, found.explanations,
-        )  # fmt: skip
+        try:
+            return _query_page(store, index, params, dense, history)
+        except QuerySyntaxError:
+            # a title like "Augmented reality (AR) ... employing same" tried as the query language: free text
+            if params.syntax == "query" or deliberate(params.q):
+                raise
     indexes: list[DenseIndex] = []
     embedded = bool(params.mode in (None, "semantic", "hybrid") and (indexes := dense()))
     mode = choose_mode(params.mode, embedded)
@@ -148,6 +138,30 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     return SearchPage(
         result_page.hits, result_page.total, False, params.offset, params.limit, result_page.more, "text", mode,
         None, label, explanations,
+    )  # fmt: skip
+
+
+
+def _query_page(
+    store: Store, index: LexicalIndex, params: SearchParams, dense: DenseProvider, history: History | None
+) -> SearchPage:
+    """One page of a query-language search."""
+    if history is None and referenced_labels(params.q, params.default_operator.upper()):  # type: ignore[arg-type]
+        history = SetLookup(store, params.workspace)  # L1, L2 ... are read, the search is not recorded
+    wants_semantic = "sem(" in params.q.replace(" ", "").lower()
+    found = structured_search(
+        store, index, params.q, params.filters, params.offset + params.limit,
+        dense=dense() if wants_semantic else [], collapse_families=params.collapse, explain=params.explain,
+        history=history, default_operator=params.default_operator,
+    )  # fmt: skip
+    result = found.result
+    hits = found.hits[params.offset :]
+    for rank, hit in enumerate(hits, start=params.offset + 1):
+        hit.rank = rank
+    more = result.total > params.offset + params.limit and len(found.hits) >= params.offset + params.limit
+    return SearchPage(
+        hits, result.total, result.total_is_lower_bound, params.offset, params.limit, more, "query",
+        "lexical" if not wants_semantic else "hybrid", result.query, result.label or None, found.explanations,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from novum.errors import QuerySyntaxError
 from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
 from novum.search.fusion import reciprocal_rank_fusion
@@ -31,6 +32,14 @@ _QUERY_MARKS = re.compile(
     r"|\b\w+\s+(?:within|any|all|adj)\s+[\"\d]"  # CQL relations: pd within 2010,2012; ia any "John, Smith"
     r"|\bprox/",
 )
+# Marks a searcher types on purpose: upper-case operators, field relations, sets, sem(), CQL and USPTO fields,
+# truncation inside a word. Brackets, parentheses, "<", "&" and "3D" also occur in titles and abstracts
+# ("Imidazo[1,2-a]pyridine", "augmented reality (AR)", "2D and 3D displays"): alone, they make a query-language
+# reading worth trying, but when that reading fails the text is free text, not an error.
+_DELIBERATE_MARKS = re.compile(
+    r"\b(?:AND|OR|NOT|XOR|ADJ\d*|NEAR\d*|WITH|SAME|L\d+)\b|[=＝]|\.\w+\.|\bsem\(|\bprox/|\w[*#$]|\w\?\w|@\w+"
+    r"|\b\w+\s+(?:within|any|all|adj)\s+[\"\d]"
+)
 # A question mark that ends a sentence ("... sprays crops?"), not one inside a word ("wom?n"): free text.
 _QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 
@@ -39,12 +48,23 @@ def is_structured(text: str) -> bool:
     """Whether the text uses the query language rather than plain words and quoted phrases.
 
     Text without query-language marks is free text ("Buchholz relay between tank and conservator"). Text with
-    marks that fails to parse raises the syntax error (with its column): that is what the user needs to see, not
-    a free-text search for "NEAR3".
+    deliberate marks that fails to parse raises the syntax error (with its column): that is what the user needs to
+    see, not a free-text search for "NEAR3". Text whose only marks also occur in ordinary prose (brackets,
+    parentheses, "3D") and that does not parse is free text.
     """
     if not _QUERY_MARKS.search(_QUESTION.sub("", text)):
         return False
-    return not _plain(parse(split_assignment(text)[1], "OR"))
+    try:
+        return not _plain(parse(split_assignment(text)[1], "OR"))
+    except QuerySyntaxError:
+        if deliberate(text):
+            raise
+        return False
+
+
+def deliberate(text: str) -> bool:
+    """Whether the text carries marks only a query-language query has (see ``_DELIBERATE_MARKS``)."""
+    return bool(_DELIBERATE_MARKS.search(_QUESTION.sub("", text)))
 
 
 def _plain(node: Node) -> bool:
