@@ -15,7 +15,7 @@ from novum.model import Patent
 from novum.store.sqlite import Store
 
 # What a landscape reads of a record: everything but claims and description (the bulk of a record's bytes).
-_LIGHT = "json_remove(record, '$.claims', '$.description')"
+_HEAVY = ("claims", "description")
 
 
 class AnalyticsReader:
@@ -26,12 +26,13 @@ class AnalyticsReader:
 
     def records(self, numbers: Iterable[str] | None = None, batch: int = 2000) -> Iterator[Patent]:
         """Records without claims and description: all of them (``numbers=None``) or the given ones."""
+        light = self.store.dialect.json_without("record", *_HEAVY)
         if numbers is not None:
-            for row in self.store.select_in(f"SELECT {_LIGHT} FROM documents WHERE number IN ({{marks}})", numbers):
+            for row in self.store.select_in(f"SELECT {light} FROM documents WHERE number IN ({{marks}})", numbers):
                 yield Patent.from_dict(json.loads(row[0]))
             return
         last = ""
-        sql = f"SELECT number, {_LIGHT} FROM documents WHERE number > ? ORDER BY number LIMIT ?"
+        sql = f"SELECT number, {light} FROM documents WHERE number > ? ORDER BY number LIMIT ?"
         while True:
             rows = self.store.db.execute(sql, (last, batch)).fetchall()
             if not rows:
@@ -77,7 +78,7 @@ class AnalyticsReader:
                 "SELECT substr(cpc, 1, 4), count(*) FROM documents WHERE cpc != '' GROUP BY 1 ORDER BY 2 DESC"
             ),
             "applicant": grouped(
-                "SELECT upper(json_extract(record, '$.assignees[0].name')), count(*) FROM documents"
-                " GROUP BY 1 ORDER BY 2 DESC LIMIT 20"
+                f"SELECT upper({self.store.dialect.json_text('record', 'assignees', 0, 'name')}), count(*)"
+                " FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
             ),
         }

@@ -14,10 +14,6 @@ from novum.store.sqlite import Store
 _COLUMNS = (
     "SELECT number, coalesce(publication_date, filing_date), country, cpc, ipc FROM documents WHERE number IN ({marks})"
 )
-_APPLICANT = (
-    "SELECT number, coalesce(json_extract(record, '$.applicants[0].name'), json_extract(record, '$.assignees[0].name'))"
-    " FROM documents WHERE number IN ({marks})"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +35,10 @@ class FacetReader:
     def rows(self, numbers: Iterable[str], applicants_of: Iterable[str] = ()) -> Iterator[FacetRow]:
         """The rows of ``numbers``; the first applicant (else assignee) only for the numbers in ``applicants_of``."""
         wanted = list(numbers)
-        names = {str(r[0]): r[1] for r in self.store.select_in(_APPLICANT, list(applicants_of))}
+        json_text = self.store.dialect.json_text
+        first = f"{json_text('record', 'applicants', 0, 'name')}, {json_text('record', 'assignees', 0, 'name')}"
+        applicant = f"SELECT number, coalesce({first}) FROM documents WHERE number IN ({{marks}})"
+        names = {str(r[0]): r[1] for r in self.store.select_in(applicant, list(applicants_of))}
         for row in self.store.select_in(_COLUMNS, wanted):
             number = str(row[0])
             yield FacetRow(number, row[1], str(row[2]), str(row[3] or ""), str(row[4] or ""), names.get(number))

@@ -85,8 +85,8 @@ class NeedsRegister:
         with self.store.transaction():
             for need in needs:
                 cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO needs (firm, contact, text, industry, source, position, created_at)"
-                    " VALUES (?,?,?,?,?,?,?)",
+                    "INSERT INTO needs (firm, contact, text, industry, source, position, created_at)"
+                    " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                     (need.firm, need.contact, need.text, need.industry, need.source, need.position, now),
                 )
                 if cursor.rowcount:
@@ -104,10 +104,10 @@ class NeedsRegister:
         sql = "SELECT * FROM needs WHERE 1=1"
         params: list[object] = []
         if industry:
-            sql += " AND industry = ? COLLATE NOCASE"
+            sql += " AND lower(industry) = lower(?)"
             params.append(industry)
         if firm:
-            sql += " AND firm LIKE ? COLLATE NOCASE"
+            sql += " AND lower(firm) LIKE lower(?)"
             params.append(f"%{firm}%")
         return [_need(row) for row in self.db.execute(sql + " ORDER BY id", params)]
 
@@ -142,8 +142,12 @@ class NeedsRegister:
                 added.new += old is None
                 added.unchanged += old is not None
                 self.db.execute(
-                    "INSERT OR REPLACE INTO licence_offers (number, licensor, terms, exclusive, territory, fee,"
-                    " contact, url, valid_until, source, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO licence_offers (number, licensor, terms, exclusive, territory, fee,"
+                    " contact, url, valid_until, source, position, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (number, licensor) DO UPDATE SET terms = excluded.terms,"
+                    " exclusive = excluded.exclusive, territory = excluded.territory, fee = excluded.fee,"
+                    " contact = excluded.contact, url = excluded.url, valid_until = excluded.valid_until,"
+                    " source = excluded.source, position = excluded.position, created_at = excluded.created_at",
                     (*values, offer.source, offer.position, now),
                 )
         return added

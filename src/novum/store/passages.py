@@ -95,7 +95,7 @@ class PassageTable:
         """Live passages that repeat another live passage of the same document and location (should be none)."""
         row = self.store.db.execute(
             "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM passages WHERE model = ? AND deleted = 0"
-            " GROUP BY number, location HAVING n > 1)",
+            " GROUP BY number, location HAVING count(*) > 1) AS repeated",
             (self.model,),
         ).fetchone()
         return int(row[0])
@@ -124,7 +124,8 @@ class PassageTable:
                 [(self.model, start + i, number, location) for i, (number, location) in enumerate(items)],
             )
             self.store.db.executemany(
-                "INSERT OR REPLACE INTO embedded (model, number, content_hash) VALUES (?, ?, ?)",
+                "INSERT INTO embedded (model, number, content_hash) VALUES (?, ?, ?)"
+                " ON CONFLICT (model, number) DO UPDATE SET content_hash = excluded.content_hash",
                 [(self.model, number, digest) for number, digest in embedded],
             )
         return old

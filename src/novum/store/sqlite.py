@@ -1,7 +1,9 @@
-"""SQLite (WAL) as the system of record.
+"""The system of record: SQLite (WAL) in the data directory by default, or PostgreSQL when a database URL is given.
 
-Every index can be rebuilt from this file. Writes are idempotent upserts keyed on the canonical publication number,
+Every index can be rebuilt from the store. Writes are idempotent upserts keyed on the canonical publication number,
 and a content hash tells a real update from a re-read of the same document, so ingesting twice changes nothing.
+The SQL is written once for both engines (``novum.store.dialect`` holds the few differences);
+``NOVUM_DATABASE_URL=postgresql://...`` (or ``database_url``) makes every ``Store`` a PostgreSQL one.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections import Counter
@@ -20,9 +23,21 @@ from typing import Any
 from novum.errors import NotFoundError, StoreError
 from novum.model import Patent
 from novum.normalize.numbers import NumberFormatError, parse_number, stored_forms
-from novum.store.migrations import MIGRATIONS
+from novum.store.dialect import POSTGRES, SQLITE, Database, Dialect
+from novum.store.postgres import PgConnection, redact
 
 DB_NAME = "novum.db"
+DATABASE_URL_ENV = "NOVUM_DATABASE_URL"
+
+
+def resolve_database_url(explicit: str | None = None) -> str | None:
+    """The PostgreSQL URL a store should use: the one given, else ``NOVUM_DATABASE_URL``; None means SQLite."""
+    url = explicit if explicit is not None else os.environ.get(DATABASE_URL_ENV, "")
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise StoreError(f"{DATABASE_URL_ENV} must be a postgresql:// URL, not {redact(url)!r}")
+    return url
 
 
 @dataclass(slots=True)
@@ -52,6 +67,17 @@ class IngestCounts:
     def add(self, other: IngestCounts) -> None:
         for name in ("read", "new", "updated", "unchanged", "quarantined", "repaired", "skipped_files"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# What an insert that lost a race with another writer (two PostgreSQL writers, one new number) does instead.
+_RACED_INSERT = ", ".join(
+    f"{column} = excluded.{column}"
+    for column in (
+        "country", "doc_number", "kind", "family_key", "priority_date", "filing_date", "publication_date",
+        "effective_date", "language", "record", "content_hash", "source", "position", "format", "warning", "cpc",
+        "ipc", "updated_at",
+    )
+) + ", indexed = 0"  # fmt: skip
 
 
 def family_key(patent: Patent) -> str:
@@ -88,43 +114,50 @@ def _now() -> str:
 
 
 class Store:
-    """The SQLite store in a data directory. One writer at a time; readers are cheap."""
+    """The store of a data directory: its SQLite file, or the PostgreSQL database of ``database_url`` (default: the
+    ``NOVUM_DATABASE_URL`` environment variable). One writer at a time on SQLite; readers are cheap."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_NAME
+        self.url = resolve_database_url(database_url)
+        self.dialect: Dialect = POSTGRES if self.url else SQLITE
+        self.location = redact(self.url) if self.url else str(self.path)
+        self.db: Database
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            self.path = self.data_dir / DB_NAME
-            # a long busy timeout: the embedding thread and the ingest thread write to the same file
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=120)
+            self.data_dir.mkdir(parents=True, exist_ok=True)  # the index files live here whatever the engine
+            if self.url:
+                self.db = PgConnection(self.url)
+            else:
+                self.db = _open_sqlite(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store in {self.data_dir}: {exc}") from exc
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
     # --- schema -------------------------------------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return self.dialect.schema_version(self.db)
 
     def _migrate(self) -> None:
+        migrations = self.dialect.migrations
         version = self.schema_version
-        if version > len(MIGRATIONS):
+        if version > len(migrations):
             raise StoreError(
-                f"{self.path} has schema version {version}, newer than this novum understands ({len(MIGRATIONS)})"
+                f"{self.location} has schema version {version}, newer than this novum understands ({len(migrations)})"
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number, script in enumerate(migrations[version:], start=version + 1):
             with self.transaction():
+                self.dialect.lock_schema(self.db)
+                if self.schema_version >= number:  # another process migrated it meanwhile
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                self.dialect.set_schema_version(self.db, number)
 
     def transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.dialect.begin)
 
     def close(self) -> None:
         self.db.close()
@@ -179,7 +212,8 @@ class Store:
                         "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
                         " publication_date, effective_date, language, record, content_hash, source, position, format,"
                         " warning, cpc, ipc, updated_at, number, ingested_at)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        f" ON CONFLICT (number) DO UPDATE SET {_RACED_INSERT}",
                         (*values, patent.number, now),
                     )
                 else:
@@ -192,7 +226,8 @@ class Store:
                         (*values, patent.number),
                     )
                 self.db.execute(
-                    "INSERT OR REPLACE INTO raw_documents (number, raw) VALUES (?, ?)",
+                    "INSERT INTO raw_documents (number, raw) VALUES (?, ?)"
+                    " ON CONFLICT (number) DO UPDATE SET raw = excluded.raw",
                     (patent.number, zlib.compress(doc.raw, 3)),
                 )
                 self._link_citations(patent)
@@ -225,7 +260,9 @@ class Store:
     def quarantine(self, source: str, position: str, reason: str, raw: bytes, fmt: str | None = None) -> None:
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO quarantine (source, position, reason, format, raw, at) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO quarantine (source, position, reason, format, raw, at) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT (source, position) DO UPDATE SET reason = excluded.reason, format = excluded.format,"
+                " raw = excluded.raw, at = excluded.at",
                 (source, position, reason, fmt, zlib.compress(raw[: 4 * 1024 * 1024], 6), _now()),
             )
 
@@ -245,8 +282,10 @@ class Store:
     def mark_source_done(self, source: str, fingerprint: str, documents: int, quarantined: int) -> None:
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO sources (source, fingerprint, documents, quarantined, completed_at)"
-                " VALUES (?,?,?,?,?)",
+                "INSERT INTO sources (source, fingerprint, documents, quarantined, completed_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " documents = excluded.documents, quarantined = excluded.quarantined,"
+                " completed_at = excluded.completed_at",
                 (source, fingerprint, documents, quarantined, _now()),
             )
 
@@ -331,7 +370,7 @@ class Store:
 
     def raw(self, number: str) -> bytes | None:
         row = self.db.execute("SELECT raw FROM raw_documents WHERE number = ?", (number,)).fetchone()
-        return zlib.decompress(row["raw"]) if row else None
+        return zlib.decompress(bytes(row["raw"])) if row else None
 
     def family_keys(self, numbers: Iterable[str]) -> dict[str, str]:
         rows = self.select_in("SELECT number, family_key FROM documents WHERE number IN ({marks})", numbers)
@@ -401,14 +440,14 @@ class Store:
             reasons[_reason_class(row["reason"])] += 1
         return {
             "documents": self.count(),
-            "by_country": grouped("SELECT country, count(*) FROM documents GROUP BY country ORDER BY 2 DESC"),
-            "by_kind": grouped("SELECT coalesce(kind, '?'), count(*) FROM documents GROUP BY kind ORDER BY 2 DESC"),
+            "by_country": grouped("SELECT country, count(*) FROM documents GROUP BY country ORDER BY 2 DESC, 1"),
+            "by_kind": grouped("SELECT coalesce(kind, '?'), count(*) FROM documents GROUP BY kind ORDER BY 2 DESC, 1"),
             "by_year": grouped(
                 "SELECT coalesce(substr(publication_date, 1, 4), substr(filing_date, 1, 4), '?'), count(*)"
                 " FROM documents GROUP BY 1 ORDER BY 1"
             ),
             "by_format": grouped(
-                "SELECT coalesce(format, '?'), count(*) FROM documents GROUP BY format ORDER BY 2 DESC"
+                "SELECT coalesce(format, '?'), count(*) FROM documents GROUP BY format ORDER BY 2 DESC, 1"
             ),
             "pending_index": self.pending_count(),
             "quarantined": int(self.db.execute("SELECT count(*) FROM quarantine").fetchone()[0]),
@@ -427,22 +466,34 @@ class Store:
         }
 
 
+def _open_sqlite(path: Path) -> sqlite3.Connection:
+    # a long busy timeout: the embedding thread and the ingest thread write to the same file
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=120)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
 def _reason_class(reason: str) -> str:
     """Group quarantine reasons by their lead phrase so the summary is short ("malformed XML", "empty file")."""
     return reason.split(":", 1)[0].strip()
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on error: a crash mid-batch leaves the store unchanged."""
+    """``BEGIN IMMEDIATE`` (PostgreSQL: ``BEGIN``) … ``COMMIT``, or ``ROLLBACK`` on error: a crash mid-batch leaves
+    the store unchanged."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database, begin: str = "BEGIN IMMEDIATE") -> None:
         self.db = db
+        self.begin = begin
         self.outer = False
 
     def __enter__(self) -> None:
         self.outer = not self.db.in_transaction
         if self.outer:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(self.begin)
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         if not self.outer:

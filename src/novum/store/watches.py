@@ -63,7 +63,8 @@ class WatchTable:
         with self.store.transaction():
             start = self.max_seq() + 1
             self.db.executemany(
-                "INSERT OR REPLACE INTO watch_feed (number, content_hash, seq) VALUES (?, ?, ?)",
+                "INSERT INTO watch_feed (number, content_hash, seq) VALUES (?, ?, ?)"
+                " ON CONFLICT (number) DO UPDATE SET content_hash = excluded.content_hash, seq = excluded.seq",
                 [(r[0], r[1], start + i) for i, r in enumerate(rows)],
             )
         return len(rows)
@@ -94,8 +95,9 @@ class WatchTable:
 
     def owner_names(self) -> list[tuple[str, list[str]]]:
         """(number, applicant and assignee names) of every stored document, for resolving an applicant's patents."""
+        json_text = self.store.dialect.json_text
         rows = self.db.execute(
-            "SELECT number, json_extract(record, '$.applicants'), json_extract(record, '$.assignees') FROM documents"
+            f"SELECT number, {json_text('record', 'applicants')}, {json_text('record', 'assignees')} FROM documents"
         )
         out: list[tuple[str, list[str]]] = []
         for number, applicants, assignees in rows:
@@ -178,8 +180,8 @@ class WatchTable:
         with self.store.transaction():
             for alert in alerts:
                 cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO watch_alerts (watch_id, family, reason, number, title, detail, score, seq,"
-                    " created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO watch_alerts (watch_id, family, reason, number, title, detail, score, seq,"
+                    " created_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                     (watch.id, alert.family, alert.reason, alert.number, alert.title,
                      json.dumps(alert.detail, ensure_ascii=False), alert.score, alert.seq, at),
                 )  # fmt: skip
@@ -192,8 +194,9 @@ class WatchTable:
                     [(alert.id, channel, target) for channel, target in channels],
                 )
             self.db.execute(
-                "UPDATE watches SET watermark = max(watermark, ?), last_run_at = ? WHERE id = ?",
-                (watermark, at, watch.id),
+                "UPDATE watches SET watermark = CASE WHEN watermark > ? THEN watermark ELSE ? END, last_run_at = ?"
+                " WHERE id = ?",
+                (watermark, watermark, at, watch.id),
             )
         watch.watermark = max(watch.watermark, watermark)
         return fresh
