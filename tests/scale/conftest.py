@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +36,22 @@ def pg_database(pg_node: PgNode, request: pytest.FixtureRequest) -> Iterator[str
 def node_at(path: Path) -> PgNode:
     """A further node (a shard) under ``path``; the caller stops it."""
     return start_node(path)
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Spark standalone master and a 2-core worker on loopback for the whole session; its master URL."""
+    from novum.spark.cluster import start_cluster
+
+    cluster = start_cluster(tmp_path_factory.mktemp("spark"), cores=2, memory="2g")
+    yield cluster.url
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def spark(spark_cluster: str) -> Iterator[Any]:
+    """One SparkSession on that cluster shared by the session's tests (start-up is ~15 s of JVMs)."""
+    from novum.spark.session import spark_session
+
+    with spark_session(spark_cluster, "novum tests") as session:
+        yield session

@@ -439,5 +439,6 @@ from novum.cli import (  # noqa: E402,F401
     landscape_cmd,  # noqa: E402,F401  (novum landscape / monitor / industries)
     match_cmd,
     serve_cmd,
+    spark_cmd,  # novum spark cluster / ingest / embed (pyspark imported only when a command runs)
     watch_cmd,
 )
