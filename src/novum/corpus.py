@@ -11,13 +11,14 @@ writes: a read path never rebuilds, deletes or rewrites stored data.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from novum.index.dense import DenseIndex
 from novum.index.lexical import LexicalIndex, open_index_for_reading
 from novum.ingest.embedding import embedded_models, existing_dense
-from novum.store.sqlite import DB_NAME, Store
+from novum.store.sqlite import DB_NAME, Store, resolve_database_url
 
 
 class Corpus:
@@ -35,6 +36,7 @@ class Corpus:
         self._dense_store: Store | None = None
         self._snapshot: tuple[tuple[tuple[int, int], ...], dict[str, Any]] | None = None
         Store(self.data_dir).close()  # create and migrate once, before any reader opens it
+        self._postgres = resolve_database_url() is not None
 
     def store(self) -> Store:
         """This thread's connection to the store."""
@@ -82,6 +84,8 @@ class Corpus:
         """What the results were computed on: the document count and the time of the last change. Counting reads
         the whole table, so the answer is kept until the store's files change (any commit changes them)."""
         mark = tuple(_stamp(self.data_dir / name) for name in (DB_NAME, f"{DB_NAME}-wal"))
+        if self._postgres:  # no file to watch: count again at most every two seconds
+            mark = ((int(time.monotonic() // 2), 0),)
         with self._lock:
             if self._snapshot is not None and self._snapshot[0] == mark:
                 return dict(self._snapshot[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -37,7 +38,7 @@ from novum.search.prior_art import Hit
 from novum.search.query import History, render_history
 from novum.search.service import SearchParameterError, SearchParams, find_similar, run_search
 from novum.store.lock import writer_lock
-from novum.store.sqlite import Store
+from novum.store.sqlite import DATABASE_URL_ENV, Store
 from novum.watch.service import after_ingest
 
 app = typer.Typer(
@@ -46,6 +47,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _global_options(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar=DATABASE_URL_ENV,
+            help="Keep the store in this PostgreSQL database (postgresql://...) instead of the data directory's"
+            " SQLite file; the indexes stay in the data directory.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    # Every Store reads NOVUM_DATABASE_URL where it is opened (commands, server threads, jobs): pass the option on.
+    if database_url:
+        os.environ[DATABASE_URL_ENV] = database_url
+
 
 DataDir = Annotated[
     Path | None,
@@ -440,5 +460,6 @@ from novum.cli import (  # noqa: E402,F401
     match_cmd,
     serve_cmd,
     spark_cmd,  # novum spark cluster / ingest / embed (pyspark imported only when a command runs)
+    store_cmd,  # novum migrate-store
     watch_cmd,
 )

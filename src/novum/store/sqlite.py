@@ -132,7 +132,11 @@ class Store:
                 self.db = _open_sqlite(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store in {self.data_dir}: {exc}") from exc
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
 
     # --- schema -------------------------------------------------------------------------------------------------
     @property
