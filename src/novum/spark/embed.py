@@ -3,11 +3,11 @@ to the model's pgvector table (``novum.index.pgvector``), where PostgreSQL-backe
 
 Which documents are pending is kept in the store's ``embedded`` ledger (number and content hash of the version that
 was embedded) under the model name ``pgvector:<model>``, apart from the faiss files' ledger of the same model. The
-driver lists the pending numbers and cuts them into chunks; a task embeds a chunk's current records with the same
-embedder and passage policy as ``novum embed`` (one onnxruntime thread per task: Spark runs one task per core),
-replaces the documents' passages in the vector table and then marks them in the ledger. A run killed midway leaves
-its finished chunks marked; the next run embeds the rest, and a document whose marks were lost is re-embedded with
-its old passages replaced, never duplicated. Re-running after a complete run embeds nothing.
+driver lists the pending numbers and cuts them into chunks (``CHUNK_DOCUMENTS``); a task embeds a chunk's current
+records with the same embedder and passage policy as ``novum embed`` (one onnxruntime thread per task: Spark runs
+one task per core), replaces the documents' passages in the vector table and then marks them in the ledger. A run
+killed midway leaves its finished chunks marked; the next run embeds the rest, and a document whose marks were lost
+is re-embedded with its old passages replaced, never duplicated. Re-running after a complete run embeds nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from novum.errors import NovumError
 from novum.index.embed import load_embedder
 from novum.index.passages import DEFAULT_POLICY
 from novum.index.pgvector import PgVectorIndex
-from novum.ingest.embedding import POLICIES
+from novum.ingest.embedding import BATCH_DOCUMENTS, POLICIES
 from novum.spark.ingest import StoreSpec
 from novum.store.sqlite import Store, content_hash
 
-CHUNK_DOCUMENTS = 64
+# A task's chunk is the single-process embed's batch (32 documents in number order): the int8 model quantises its
+# activations per batch, so the same batches are what make Spark's vectors equal to `novum embed`'s.
+CHUNK_DOCUMENTS = BATCH_DOCUMENTS
 DEFAULT_MODEL = "bge-small-en"
 
 
