@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +254,38 @@ def test_migrate_store_table_output_and_refusals(tmp_path: Path, pg_database: st
     assert "documents" in output and "identical" in output
     result = runner.invoke(app, ["migrate-store", "--to", "sqlite:///x", "--data-dir", str(folder)])
     assert result.exit_code != 0 and "postgresql://" in str(result.exception)
+
+
+def test_migrate_store_survives_kill_9(tmp_path: Path, pg_database: str) -> None:
+    """A real ``kill -9`` of ``novum migrate-store`` in the middle of the documents; the re-run finishes the copy."""
+    folder = tmp_path / "lite"
+    with Store(folder) as lite:
+        ingest(lite, [DEMO / "us-patents-sample.jsonl.gz"])
+        total = lite.count()
+    command = [sys.executable, "-m", "novum", "migrate-store", "--to", pg_database, "--data-dir", str(folder)]
+    env = {k: v for k, v in os.environ.items() if k != "NOVUM_DATABASE_URL"}
+    process = subprocess.Popen(
+        [*command, "--batch", "50"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    with psycopg.connect(pg_database, autocommit=True) as watch:
+        while process.poll() is None and _documents(watch) < 500:
+            time.sleep(0.01)
+        assert process.poll() is None, "the copy finished before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        killed_at = _documents(watch)
+    assert 500 <= killed_at < total and killed_at % 50 == 0  # whole batches only
+    finished = subprocess.run([*command, "--format", "json"], env=env, capture_output=True, text=True, check=True)
+    result = json.loads(finished.stdout)
+    documents = next(t for t in result["tables"] if t["table"] == "documents")
+    assert result["identical"] and documents["already"] == killed_at
+    assert documents["already"] + documents["copied"] == total
+
+
+def _documents(connection: psycopg.Connection[Any]) -> int:
+    """Documents in the target so far (0 before the copy has created the schema)."""
+    exists = connection.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()
+    if not (exists and exists[0]):
+        return 0
+    found = connection.execute("SELECT count(*) FROM documents").fetchone()
+    return int(found[0]) if found else 0
