@@ -52,6 +52,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/spark_bench.py
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/lexical_variants_bench.py
 	$(BIN)/python bench/api_bench.py

