@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from novum.cli.app import DataDir, app, data_dir
-from novum.cli.output import OutputFormat, console, counts_table, emit_json, errors
+from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.errors import NovumError
 from novum.store.lock import writer_lock
 
@@ -162,6 +162,24 @@ def embed(
          "tasks": result.tasks, "seconds": round(time.monotonic() - started, 1)},
         "spark embed summary", fmt,
     )  # fmt: skip
+
+
+@spark_app.command("landscape")
+def landscape(
+    master: Master = "local[2]",
+    database_url: DatabaseUrl = None,
+    data: DataDir = None,
+    fmt: Fmt = OutputFormat.table,
+) -> None:
+    """Documents per strategic emerging industry per priority year over the whole store, counted on Spark."""
+    from novum.spark.ingest import StoreSpec
+    from novum.spark.landscape import industry_years, rows
+    from novum.spark.session import spark_session
+
+    with spark_session(master, "novum spark landscape") as session:
+        table = industry_years(session, StoreSpec.of(data_dir(data), database_url))
+    found = [{"code": r.code, "industry": r.industry, "year": r.year, "documents": r.documents} for r in rows(table)]
+    emit_rows(found, fmt, ["code", "industry", "year", "documents"], "documents per industry per priority year")
 
 
 def _emit(values: dict[str, Any], title: str, fmt: OutputFormat) -> None:
