@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from novum.store import open_store
 from novum.store.needs import Need, NeedsRegister
 from novum.store.passages import PassageTable
 from novum.store.postgres import redact
-from novum.store.sqlite import IngestCounts, Store
+from novum.store.sqlite import IngestCounts, Store, StoredDocument
 from novum.store.transfer import copy_store, table_digest
 from novum.watch import service
 from tests.conftest import fixture
@@ -289,3 +290,28 @@ def _documents(connection: psycopg.Connection[Any]) -> int:
         return 0
     found = connection.execute("SELECT count(*) FROM documents").fetchone()
     return int(found[0]) if found else 0
+
+
+def test_a_second_writer_of_the_same_documents_waits_for_the_first(tmp_path: Path, pg_database: str) -> None:
+    """Two writers (Spark tasks, say) storing the same real documents at the same moment: the second waits for the
+    first's transaction and then finds them unchanged; nothing is stored twice (citation links included)."""
+    with Store(tmp_path / "lite") as lite:
+        ingest(lite, [fixture(US_GO), fixture(EPO)])
+        expected = {t: table_digest(lite, t) for t in ("raw_documents", "citation_links")}
+        documents = [
+            StoredDocument(lite.get(n), lite.raw(n) or b"", p["source"], p["position"], p["format"], p["warning"])
+            for n in sorted(lite.numbers())
+            for p in [lite.provenance(n)]
+        ]
+    second: list[IngestCounts] = []
+    with Store(tmp_path / "a", pg_database) as first, Store(tmp_path / "b", pg_database) as other:
+        with first.transaction():
+            assert first.upsert(documents).new == len(documents)
+            waiting = threading.Thread(target=lambda: second.append(other.upsert(reversed(documents))))
+            waiting.start()
+            time.sleep(1.0)  # the second writer is now blocked on the first's uncommitted documents
+            assert waiting.is_alive() and second == []
+        waiting.join()
+        assert second[0].unchanged == len(documents) and second[0].new == second[0].updated == 0
+        for table, digest in expected.items():
+            assert table_digest(first, table) == digest

@@ -69,6 +69,17 @@ class Dialect:
         paths = ", ".join(f"'$.{k}'" for k in keys)
         return f"json_remove({column}, {paths})"
 
+    def lock_numbers(self, db: Database, numbers: list[str]) -> None:
+        """Inside a transaction: take a lock per publication number, in sorted order (so two writers never wait on
+        each other in a cycle), held to the end of the transaction. PostgreSQL only: concurrent writers (Spark
+        tasks) of the same number then run one after the other; SQLite has a single writer anyway."""
+        if self.postgres and numbers:
+            db.execute(
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0))) FROM"
+                " (SELECT DISTINCT n FROM unnest(?::text[]) AS n ORDER BY n) AS wanted",
+                (numbers,),
+            )
+
     def schema_version(self, db: Database) -> int:
         if not self.postgres:
             return int(db.execute("PRAGMA user_version").fetchone()[0])

@@ -177,8 +177,10 @@ class Store:
         """Insert or update documents in one transaction; unchanged content is left alone (and stays indexed)."""
         counts = IngestCounts()
         now = _now()
+        batch = list(documents)
         with self.transaction():
-            for doc in documents:
+            self.dialect.lock_numbers(self.db, [doc.patent.number for doc in batch])
+            for doc in batch:
                 counts.read += 1
                 counts.repaired += doc.warning is not None
                 patent = doc.patent
