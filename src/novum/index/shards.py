@@ -3,10 +3,10 @@ merged with the scores one index over all the documents would give.
 
 BM25 depends on the collection: a term's idf on the number of documents holding it, the length normalisation on
 the field's average length. Each shard knows only its own, so per-shard scores are not comparable. The merge is
-distributed-frequency scoring (what Elasticsearch calls DFS): each shard returns its best ``depth`` candidates
-with tantivy's explanation of their scores (per term and field: frequency, field length); the coordinator gathers
-the global document frequency of every term, the total document count and every field's total length from all
-shards, and recomputes each candidate's BM25 with those, so the scores are the single index's scores.
+distributed-frequency scoring (what Elasticsearch calls DFS): each shard returns its best ``depth`` candidates;
+tantivy's explanation of a candidate's score gives, per term and field, the frequency and field length; the
+coordinator gathers the global document frequency of every term, the total document count and every field's total
+length from all shards, and recomputes the candidate's BM25 with those, so the scores are the single index's.
 
 A candidate set is complete when no document a shard left out could beat the merged ``limit``-th score: a
 document's global score is at most its local score times the largest ratio of global to local idf over the query's
@@ -29,8 +29,19 @@ from typing import Any
 
 import tantivy
 
-from novum.index.lexical import TEXT_FIELDS, ZH_FIELDS, Filters, LexicalHit, LexicalIndex
+from novum.index.lexical import (
+    RANKED_FIELDS,
+    TEXT_FIELDS,
+    ZH_FIELDS,
+    Filters,
+    LexicalHit,
+    LexicalIndex,
+    _english,
+    _segmented,
+    segment,
+)
 from novum.model import Patent
+from novum.normalize.text import has_cjk
 
 TERM_FIELDS = (*TEXT_FIELDS, *ZH_FIELDS, "number", "family", "cpc", "ipc", "country", "kind", "numbers", "sei",
                "priority_numbers")  # fmt: skip
@@ -59,6 +70,7 @@ class ShardedResult:
     total: int
     exact: bool = True  # False when a phrase clause kept its shard-local score
     depths: list[int] = field(default_factory=list)  # how deep each shard was read
+    explained: int = 0  # candidates whose scores were explained and recomputed
 
 
 class ShardedLexicalIndex:
@@ -75,7 +87,7 @@ class ShardedLexicalIndex:
             for name in TERM_FIELDS
             if (m := re.search(r"field=(\d+)", repr(probe(self.shards[0].schema, name, "x"))))
         }
-        self._lengths: dict[tuple[int, str], tuple[float, float]] = {}  # (shard, field) -> (tokens, docs)
+        self._lengths: dict[tuple[int, str, int], tuple[float, float]] = {}  # (shard, field, docs) -> (tokens, N)
 
     def close(self) -> None:
         self._pool.shutdown()
@@ -98,76 +110,101 @@ class ShardedLexicalIndex:
         return self.search_counted(text, filters, limit).hits
 
     def search_counted(self, text: str, filters: Filters | None = None, limit: int = 10) -> ShardedResult:
-        """The global top ``limit`` (single-index BM25 scores) and the number of matching documents."""
+        """The global top ``limit`` (single-index BM25 scores) and the number of matching documents.
+
+        Explaining a score costs about a millisecond, so only candidates that could still reach the top are
+        explained: in order of their bound (local score times the shard's bound), until the bound of the next
+        falls under the ``limit``-th rescored score.
+        """
         filters = filters or Filters()
         queries = [shard._filtered(text, filters) for shard in self.shards]
         if any(q is None for q in queries):
             return ShardedResult([], 0)
+        searchers = [s.index.searcher() for s in self.shards]  # one snapshot per shard for the whole search
         depth = [limit * FIRST_DEPTH + 10] * len(self.shards)
-        fetched: list[tuple[list[_Candidate], int, float | None]] = list(
-            self._pool.map(lambda i: self._candidates(i, queries[i], depth[i]), range(len(self.shards)))
-        )
+        fetched = list(self._pool.map(lambda i: self._fetch(searchers[i], queries[i], depth[i]), range(len(depth))))
+        terms = _query_terms(text, filters)
+        done: dict[tuple[int, int, int], _Candidate] = {}
+        scores: dict[tuple[int, int, int], tuple[float, bool]] = {}
+        seen_terms = -1
         while True:
-            candidates = [c for found, _, _ in fetched for c in found]
-            stats = self._statistics(candidates)
-            exact = True
-            scored: list[tuple[float, _Candidate]] = []
-            for c in candidates:
-                score, whole = self._rescore(c.explanation, c.shard, stats)
-                exact &= whole
-                scored.append((score, c))
-            scored.sort(key=lambda pair: (-pair[0], pair[1].number))
-            floor = scored[limit - 1][0] if len(scored) >= limit else -math.inf
+            for c in done.values():
+                _collect_terms(c.explanation, self._field_name, terms)
+            if len(terms) != seen_terms:  # new terms: new statistics and bounds, every score recomputed
+                stats = self._statistics(terms, searchers)
+                bounds = [self._bound(i, stats) for i in range(len(searchers))]
+                scores = {key: self._rescore(c.explanation, c.shard, stats) for key, c in done.items()}
+                seen_terms = len(terms)
+            ranked = sorted(scores.values(), key=lambda pair: -pair[0])
+            floor = ranked[limit - 1][0] if len(ranked) >= limit else -math.inf
+            pending = sorted(
+                ((score * bounds[i], i, address) for i, (hits, _) in enumerate(fetched) for score, address in hits
+                 if _key(i, address) not in done and score * bounds[i] >= floor),
+                key=lambda item: -item[0],
+            )  # fmt: skip
+            if pending:
+                batch = pending[: max(limit, 4)]  # explained a few at a time, raising the floor as they come
+                for _, i, address in batch:
+                    done[_key(i, address)] = self._explain(i, searchers[i], queries[i], address)
+                for key in [k for k in done if k not in scores]:
+                    scores[key] = self._rescore(done[key].explanation, done[key].shard, stats)
+                continue
             deeper = [
-                i for i, (found, _, last) in enumerate(fetched)
-                if last is not None and last * self._bound(i, stats) >= floor and len(found) == depth[i]
+                i for i, (hits, _) in enumerate(fetched)
+                if len(hits) == depth[i] and hits[-1][0] * bounds[i] >= floor
             ]  # fmt: skip
             if not deeper:
                 break
             for i in deeper:
                 depth[i] *= 2
-            again = list(self._pool.map(lambda i: self._candidates(i, queries[i], depth[i]), deeper))
-            for i, result in zip(deeper, again, strict=True):
-                fetched[i] = result
-        hits = [LexicalHit(c.number, score, c.family) for score, c in scored[:limit]]
-        return ShardedResult(hits, sum(total for _, total, _ in fetched), exact, depth)
+                fetched[i] = self._fetch(searchers[i], queries[i], depth[i])
+        order = sorted(done, key=lambda key: (-scores[key][0], done[key].number))[:limit]
+        hits = [LexicalHit(done[key].number, scores[key][0], done[key].family) for key in order]
+        exact = all(scores[key][1] for key in order)
+        return ShardedResult(hits, sum(count for _, count in fetched), exact, depth, len(done))
 
-    def _candidates(
-        self, i: int, query: tantivy.Query | None, depth: int
-    ) -> tuple[list[_Candidate], int, float | None]:
-        """A shard's best ``depth`` documents with their score explanations; the count; the last local score."""
+    @staticmethod
+    def _fetch(searcher: Any, query: tantivy.Query | None, depth: int) -> tuple[list[tuple[float, Any]], int]:
+        """A shard's best ``depth`` (local score, address) pairs and how many documents match there."""
         assert query is not None
-        searcher = self.shards[i].index.searcher()
         result = searcher.search(query, limit=depth, count=True)
-        out: list[_Candidate] = []
-        for score, address in result.hits:
-            stored = searcher.doc(address)
-            explanation = json.loads(query.explain(searcher, address).to_json())
-            out.append(_Candidate(i, stored["number"][0], stored["family"][0], float(score), explanation))
-        last = float(result.hits[-1][0]) if result.hits else None
-        return out, int(getattr(result, "count", 0) or 0), last
+        return [(float(score), address) for score, address in result.hits], int(getattr(result, "count", 0) or 0)
+
+    @staticmethod
+    def _explain(i: int, searcher: Any, query: tantivy.Query | None, address: Any) -> _Candidate:
+        assert query is not None
+        stored = searcher.doc(address)
+        explanation = json.loads(query.explain(searcher, address).to_json())
+        return _Candidate(i, stored["number"][0], stored["family"][0], float(explanation["value"]), explanation)
 
     # --- global statistics --------------------------------------------------------------------------------------
-    def _statistics(self, candidates: list[_Candidate]) -> _Stats:
-        terms: set[tuple[str, str]] = set()
-        for c in candidates:
-            _collect_terms(c.explanation, self._field_name, terms)
-        searchers = [s.index.searcher() for s in self.shards]
-        local = {(i, key): searchers[i].doc_freq(key[0], key[1]) for key in terms for i in range(len(searchers))}
+    def _statistics(self, terms: set[tuple[str, str]], searchers: list[Any]) -> _Stats:
+        local = {(i, key): self._doc_freq(searchers[i], key) for key in terms for i in range(len(searchers))}
         fields = {name for name, _ in terms}
         lengths = {(i, name): self._field_length(i, name) for name in fields for i in range(len(searchers))}
         # N as BM25 sees it (the probes' explanations), else the live document count
         docs = [max((d for (j, _), (_, d) in lengths.items() if j == i), default=float(s.num_docs))
                 for i, s in enumerate(searchers)]  # fmt: skip
-        return _Stats(local, docs, lengths, terms)
+        return _Stats(local, docs, lengths, set(terms))
+
+    @staticmethod
+    def _doc_freq(searcher: Any, key: tuple[str, str]) -> int:
+        try:
+            return int(searcher.doc_freq(key[0], key[1]))
+        except ValueError:  # a field the query names that holds no such term type
+            return 0
 
     def _field_length(self, i: int, name: str) -> tuple[float, float]:
         """(total tokens, documents) of a field in a shard, read from the explanation of a probe term's score."""
-        key = (i, name)
+        searcher = self.shards[i].index.searcher()
+        key = (i, name, int(searcher.num_docs))
         if key not in self._lengths:
-            searcher = self.shards[i].index.searcher()
             tokens, docs = 0.0, float(searcher.num_docs)
-            for term, _ in searcher.terms_with_prefix(name, "", limit=1):
+            try:
+                probes = searcher.terms_with_prefix(name, "", limit=1)
+            except ValueError:  # not a text field
+                probes = []
+            for term, _ in probes:
                 query = tantivy.Query.term_query(self.shards[i].schema, name, term)
                 hit = searcher.search(query, limit=1).hits
                 if hit:
@@ -179,9 +216,10 @@ class ShardedLexicalIndex:
 
     def _bound(self, i: int, stats: _Stats) -> float:
         """How much higher than its local score a document of shard ``i`` can score globally."""
-        idf = max((stats.idf(key) / max(stats.local_idf(i, key), 1e-9) for key in stats.terms), default=1.0)
+        present = [key for key in stats.terms if stats.local.get((i, key), 0) > 0]  # others add nothing there
+        idf = max((stats.idf(key) / max(stats.local_idf(i, key), 1e-9) for key in present), default=1.0)
         avgdl = max((max(1.0, stats.avgdl(name) / max(stats.local_avgdl(i, name), 1e-9))
-                     for name in {n for n, _ in stats.terms}), default=1.0)  # fmt: skip
+                     for name in {n for n, _ in present}), default=1.0)  # fmt: skip
         return max(1.0, idf) * avgdl
 
     def _rescore(self, node: dict[str, Any], shard: int, stats: _Stats) -> tuple[float, bool]:
@@ -233,6 +271,19 @@ class _Stats:
     def local_avgdl(self, shard: int, name: str) -> float:
         tokens, docs = self.lengths.get((shard, name), (0.0, 0.0))
         return tokens / docs if docs else 0.0
+
+
+def _key(shard: int, address: Any) -> tuple[int, int, int]:
+    return shard, int(address.segment_ord), int(address.doc)
+
+
+def _query_terms(text: str, filters: Filters) -> set[tuple[str, str]]:
+    """The (field, term) pairs the free-text query can score on, for the bounds (explanations add any missed)."""
+    terms = {(name, str(t)) for t in _english().analyze(text) for name in RANKED_FIELDS}
+    if has_cjk(text):
+        terms |= {(f"{name}_zh", str(t)) for t in _segmented().analyze(segment(text)) for name in RANKED_FIELDS}
+    terms |= {("country", v.upper()) for v in filters.country} | {("kind", v.upper()) for v in filters.kind}
+    return terms
 
 
 def _idf(n: float, total: float) -> float:
