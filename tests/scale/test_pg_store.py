@@ -244,7 +244,8 @@ def test_migrate_store_killed_midway_resumes_to_an_identical_copy(tmp_path: Path
         service.add_watch(pg, "later", query="torch")
         service.add_watch(lite, "later", query="torch")
         assert service.get_watch(pg, "later").id == service.get_watch(lite, "later").id
-        assert service.run_watches(pg, send=False).to_dict() == service.run_watches(lite, send=False).to_dict()
+        ran = [without(service.run_watches(s, send=False).to_dict(), "seconds") for s in (pg, lite)]
+        assert ran[0] == ran[1]
 
 
 def test_migrate_store_table_output_and_refusals(tmp_path: Path, pg_database: str) -> None:
