@@ -24,11 +24,14 @@ from novum.index.lexical import open_index
 from novum.ingest.pipeline import Ingester
 from novum.search.query.history import History
 from novum.store import open_store
+from novum.store.analytics import AnalyticsReader
+from novum.store.facets import FacetReader
 from novum.store.needs import Need, NeedsRegister
 from novum.store.passages import PassageTable
 from novum.store.postgres import redact
 from novum.store.sqlite import IngestCounts, Store, StoredDocument
 from novum.store.transfer import copy_store, table_digest
+from novum.store.watches import WatchTable
 from novum.watch import service
 from tests.conftest import fixture
 from tests.helpers import DEMO, novum, runner
@@ -103,6 +106,11 @@ def contents(store: Store) -> dict[str, Any]:
         "resolve": [store.resolve(s) for s in ("EP 2136607", "7057742", "US 7,057,742 B2")],
         "passages": PassageTable(store, "bge-small-en").rows(),
         "needs": [n.to_dict() | {"id": None} for n in NeedsRegister(store).needs(industry="LIGHTING")],
+        "facets": sorted(FacetReader(store).rows(numbers, applicants_of=numbers), key=lambda r: r.number),
+        "owners": sorted(WatchTable(store).owner_names()),
+        "light_records": [p.to_dict() for p in AnalyticsReader(store).records()],
+        "sql_counts": AnalyticsReader(store).sql_counts(),
+        "snapshot": without(AnalyticsReader(store).snapshot(), "data_dir", "last_update"),
     }
 
 
@@ -316,3 +324,16 @@ def test_a_second_writer_of_the_same_documents_waits_for_the_first(tmp_path: Pat
         assert second[0].unchanged == len(documents) and second[0].new == second[0].updated == 0
         for table, digest in expected.items():
             assert table_digest(first, table) == digest
+
+
+def test_json_reads_survive_a_nul_escape_in_a_record(tmp_path: Path, pg_database: str) -> None:
+    """jsonb refuses ``\\u0000``; a record carrying one (hostile input) is still read by the JSON functions."""
+    record = {"number": "US9000008B2", "titles": {"en": "a\u0000b"}, "applicants": [{"name": "Acme\u0000 Corp"}]}
+    source = tmp_path / "nul.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with Store(tmp_path / "d", pg_database) as store:
+        assert ingest(store, [source]).new == 1
+        assert store.get("US9000008B2").titles == {"en": "a\u0000b"}  # the stored record keeps it
+        assert [r.applicant for r in FacetReader(store).rows(["US9000008B2"], ["US9000008B2"])] == ["Acme Corp"]
+        assert WatchTable(store).owner_names() == [("US9000008B2", ["Acme Corp"])]
+        assert [p.titles for p in AnalyticsReader(store).records()] == [{"en": "ab"}]

@@ -55,9 +55,9 @@ class Dialect:
 
     def json_text(self, column: str, *path: str | int) -> str:
         """The value at ``path`` inside a JSON text column: a string as text, an array or object as JSON text."""
-        if self.postgres:
-            steps = ",".join(str(p) for p in path)
-            return f"(({column})::jsonb #>> '{{{steps}}}')"
+        if self.postgres:  # ARRAY[...], not '{...}': statements pass through str.format (``Store.select_in``)
+            steps = ", ".join(f"'{p}'" for p in path)
+            return f"({_jsonb(column)} #>> ARRAY[{steps}])"
         steps = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
         return f"json_extract({column}, '${steps}')"
 
@@ -65,7 +65,7 @@ class Dialect:
         """A JSON text column with top-level ``keys`` removed (what a light read of a record leaves out)."""
         if self.postgres:
             removed = "".join(f" - '{k}'" for k in keys)
-            return f"((({column})::jsonb{removed})::text)"
+            return f"(({_jsonb(column)}{removed})::text)"
         paths = ", ".join(f"'$.{k}'" for k in keys)
         return f"json_remove({column}, {paths})"
 
@@ -102,6 +102,13 @@ class Dialect:
             db.execute("INSERT INTO novum_schema (version) VALUES (?)", (number,))
         else:
             db.execute(f"PRAGMA user_version = {int(number)}")
+
+
+def _jsonb(column: str) -> str:
+    """A JSON text column as jsonb. jsonb refuses the escape ``\\u0000`` (PostgreSQL text cannot hold NUL), which a
+    record of hostile input may carry inside a string: the JSON functions read it without the NUL (the stored record
+    keeps it, and ``Store.get`` returns it)."""
+    return f"replace({column}, '\\u0000', '')::jsonb"
 
 
 SQLITE = Dialect("sqlite", "BEGIN IMMEDIATE", tuple(MIGRATIONS))
