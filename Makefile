@@ -53,6 +53,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/spark_bench.py
+	$(BIN)/python bench/scale_bench.py --docs 100000
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/lexical_variants_bench.py
 	$(BIN)/python bench/api_bench.py
