@@ -28,8 +28,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The search demo store holds the US sample and the office XML; the PatentsView portfolio gets a store of its own.
+DEMO_SEARCH_DATA := data/demo/us-patents-sample.jsonl.gz data/demo/xml
+
 demo: setup
-	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
+	$(BIN)/novum ingest $(DEMO_SEARCH_DATA) --data-dir $(DEMO_DATA)
 	$(BIN)/novum stats --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "encrypted file access control by application" --before 2013-06-01 --limit 5 --data-dir $(DEMO_DATA)
 	$(BIN)/novum search "Buchholz relay between transformer tank and conservator" --limit 3 --data-dir $(DEMO_DATA)
@@ -40,7 +43,7 @@ demo: setup
 	$(BIN)/novum monitor --industry artificial-intelligence --data-dir $(DEMO_DATA)/nvidia
 
 serve: setup
-	$(BIN)/novum ingest data/demo --data-dir $(DEMO_DATA)
+	$(BIN)/novum ingest $(DEMO_SEARCH_DATA) --data-dir $(DEMO_DATA)
 	$(BIN)/novum serve --data-dir $(DEMO_DATA) --no-auth
 
 test: setup
