@@ -264,6 +264,11 @@ def test_migrate_store_table_output_and_refusals(tmp_path: Path, pg_database: st
     assert "documents" in output and "identical" in output
     result = runner.invoke(app, ["migrate-store", "--to", "sqlite:///x", "--data-dir", str(folder)])
     assert result.exit_code != 0 and "postgresql://" in str(result.exception)
+    result = runner.invoke(app, ["migrate-store", "--to", pg_database, "--data-dir", str(tmp_path / "nothing")])
+    assert "there is no store in" in str(result.exception) and not (tmp_path / "nothing").exists()
+    same = {"NOVUM_DATABASE_URL": pg_database}
+    result = runner.invoke(app, ["migrate-store", "--to", pg_database, "--data-dir", str(folder)], env=same)
+    assert "the source and the target are the same database" in str(result.exception)
 
 
 def test_migrate_store_survives_kill_9(tmp_path: Path, pg_database: str) -> None:

@@ -13,7 +13,7 @@ from novum.cli.app import DataDir, app, data_dir
 from novum.cli.output import OutputFormat, console, emit_json, emit_rows
 from novum.errors import NovumError
 from novum.store.lock import writer_lock
-from novum.store.sqlite import Store
+from novum.store.sqlite import DB_NAME, Store, resolve_database_url
 from novum.store.transfer import copy_store
 
 _COLUMNS = ["table", "source_rows", "already", "copied", "target_rows", "identical"]
@@ -32,6 +32,8 @@ def migrate_store(
     counts and content digests of every table; then set NOVUM_DATABASE_URL to the URL to use the copy.
     """
     folder = data_dir(data)
+    if resolve_database_url() is None and not (folder / DB_NAME).exists():  # opening it would create an empty one
+        raise NovumError(f"there is no store in {folder} to copy")
     with writer_lock(folder, "migrate-store"), Store(folder) as source, Store(folder, to) as target:
         report = copy_store(source, target, batch=batch)
     if fmt is OutputFormat.json:

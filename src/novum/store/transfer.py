@@ -115,7 +115,10 @@ def copy_store(source: Store, target: Store, batch: int = 500, hook: BatchHook |
     if not target.dialect.postgres:
         raise StoreError("migrate-store copies into PostgreSQL: give a postgresql:// URL")
     if source.url is not None and source.url == target.url:
-        raise StoreError("the source and the target are the same database")
+        raise StoreError(
+            "the source and the target are the same database (NOVUM_DATABASE_URL names the target: unset it to copy"
+            " the data directory's SQLite store)"
+        )
     if source.schema_version != target.schema_version:
         raise StoreError(
             f"schema versions differ: {source.location} is at {source.schema_version},"
