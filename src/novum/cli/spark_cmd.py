@@ -108,6 +108,10 @@ def ingest(
     except FileNotFoundError as exc:
         errors.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    from novum.watch.service import after_ingest
+
+    with spec.open() as store:
+        watched = after_ingest(store)  # as after `novum ingest`: never raises, an unreachable webhook is recorded
     counts = result.counts
     summary: dict[str, Any] = {
         "read": counts.read,
@@ -125,6 +129,10 @@ def ingest(
         emit_json({**summary, "problems": result.problems})
         return
     console.print(counts_table("spark ingest summary", summary.items()))
+    if watched.watches:
+        from novum.cli.watch_cmd import print_report
+
+        print_report(watched)
     for problem in result.problems[:show_problems]:
         errors.print(f"[yellow]quarantined[/yellow] {problem}", markup=True, highlight=False)
     if len(result.problems) > show_problems:

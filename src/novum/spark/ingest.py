@@ -130,9 +130,10 @@ class UnitIngester(pipeline.Ingester):
         return UnitResult(counts, list(self.problems), [(s.name, s.reason) for s in self.skipped])
 
 
-def ingest_partition(spec: StoreSpec, batch_size: int, units: Iterable[WorkUnit]) -> Iterator[UnitResult]:
+def ingest_partition(
+    spec: StoreSpec, limits: IngestLimits, batch_size: int, units: Iterable[WorkUnit]
+) -> Iterator[UnitResult]:
     """An executor's task: open the store once, ingest each unit of the partition, report what happened."""
-    limits = IngestLimits.from_env()
     with spec.open() as store:
         for unit in units:
             yield UnitIngester(store, None, batch_size=batch_size, limits=limits).run_unit(unit)
@@ -145,19 +146,22 @@ def spark_ingest(
     *,
     index: bool = True,
     batch_size: int = pipeline.BATCH_SIZE,
+    limits: IngestLimits | None = None,
 ) -> SparkIngestResult:
     """Ingest ``paths`` into the store of ``spec`` on the session's executors; returns the counts of the run.
 
     The driver opens the store first (so its schema is migrated once, not raced by the tasks) and, with ``index``,
-    indexes what the tasks stored into the data directory's lexical index afterwards.
+    indexes what the tasks stored into the data directory's lexical index afterwards. The input limits are the
+    driver's (default: its environment), handed to every task.
     """
+    bounds = limits or IngestLimits.from_env()
     with spec.open():
         pass
-    units, skipped = plan(paths)
+    units, skipped = plan(paths, bounds)
     results: list[UnitResult] = []
     if units:
         rdd = session.sparkContext.parallelize(units, len(units))
-        results = rdd.mapPartitions(lambda part: ingest_partition(spec, batch_size, part)).collect()
+        results = rdd.mapPartitions(lambda part: ingest_partition(spec, bounds, batch_size, part)).collect()
     counts = IngestCounts(skipped_files=len(skipped))
     problems: list[str] = []
     for result in results:
