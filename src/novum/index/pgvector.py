@@ -107,6 +107,7 @@ class PgVectorIndex:
     def __init__(
         self, conninfo: str, embedder: Embedder, policy: PassagePolicy = DEFAULT_POLICY, *, read_only: bool = False,
         table: str | None = None, exact_below: int = EXACT_BELOW, ef_search: int = EF_SEARCH,
+        passages_per_doc: int = PASSAGES_PER_DOC,
     ) -> None:  # fmt: skip
         self.embedder = embedder
         self.model = embedder.name
@@ -116,6 +117,7 @@ class PgVectorIndex:
         self.table = table or table_name(self.model)
         self.exact_below = exact_below
         self.ef_search = ef_search
+        self.passages_per_doc = passages_per_doc  # over-fetch, so one document's passages do not crowd out others
         self.conn = psycopg.connect(conninfo, autocommit=True)
         if not read_only:
             self.conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -219,7 +221,7 @@ class PgVectorIndex:
         return self.search_vector(self.embedder.embed_queries([query]), filters or Filters(), limit)
 
     def search_vector(self, vector: Vectors, filters: Filters, limit: int) -> list[DenseHit]:
-        want = limit * PASSAGES_PER_DOC
+        want = limit * self.passages_per_doc
         if not filters.is_empty() and self.estimate(filters) < self.exact_below:
             self.last_plan = "exact"
             return self._best_per_document(self.nearest(vector, filters, want, exact=True), limit)
@@ -232,7 +234,8 @@ class PgVectorIndex:
 
     def search_exact(self, vector: Vectors, filters: Filters, limit: int) -> list[DenseHit]:
         """The exact answer (every allowed passage scored): the baseline recall is measured against."""
-        return self._best_per_document(self.nearest(vector, filters, limit * PASSAGES_PER_DOC, exact=True), limit)
+        want = limit * self.passages_per_doc
+        return self._best_per_document(self.nearest(vector, filters, want, exact=True), limit)
 
     def nearest(
         self, vector: Vectors, filters: Filters, want: int, *, exact: bool
