@@ -180,18 +180,20 @@ class Store:
         batch = list(documents)
         with self.transaction():
             self.dialect.lock_numbers(self.db, [doc.patent.number for doc in batch])
+            # the stored hashes of the whole batch in one statement (a round trip per document costs on PostgreSQL)
+            sql = "SELECT number, content_hash FROM documents WHERE number IN ({marks})"
+            stored = {row[0]: row[1] for row in self.select_in(sql, {doc.patent.number for doc in batch})}
             for doc in batch:
                 counts.read += 1
                 counts.repaired += doc.warning is not None
                 patent = doc.patent
                 record = patent.to_dict()
                 digest = content_hash(record)
-                row = self.db.execute(
-                    "SELECT content_hash FROM documents WHERE number = ?", (patent.number,)
-                ).fetchone()
-                if row is not None and row["content_hash"] == digest:
+                old = stored.get(patent.number)
+                if old == digest:
                     counts.unchanged += 1
                     continue
+                stored[patent.number] = digest  # the same number later in the batch compares with this version
                 values = (
                     patent.country,
                     patent.doc_number,
@@ -212,7 +214,7 @@ class Store:
                     " ".join(patent.ipc),
                     now,
                 )
-                if row is None:
+                if old is None:
                     counts.new += 1
                     self.db.execute(
                         "INSERT INTO documents (country, doc_number, kind, family_key, priority_date, filing_date,"
