@@ -12,8 +12,9 @@ updates the lexical index (the Spark driver would do that after the job, as the 
 batches). Spark's time is the job alone; the cluster's and the session's start-up, a first job that starts the
 executors' Python workers and imports novum in them, and a 420-document warm-up ingest through both paths (first
 parses, JIT, connections) are reported apart. A second Spark run over the same files (everything already done: the
-resume path) is timed too. "CPU s" is the CPU time of every process involved (driver and its JVM, Spark master,
-worker, executors and Python workers, PostgreSQL server and backends) during the run; "cores busy" is CPU s / wall.
+resume path) is timed too. Then ``--embed-docs`` corpus records are embedded into pgvector both ways. "CPU s" is
+the CPU time of every process involved (driver and its JVM, Spark master, worker, executors and Python workers,
+PostgreSQL server and backends) during the run; "cores busy" is CPU s / wall.
 
     python bench/spark_bench.py [--shards 8] [--weekly-files 4] [--weekly-docs 500] [--cores 2] [--limit N]
 """
@@ -139,6 +140,51 @@ def spark_run(session: object, files: list[Path], data_dir: Path, url: str) -> t
     return result.counts.new + result.counts.unchanged, result.tasks, elapsed
 
 
+def embed_rows(session: object, admin_url: str, work: Path, documents: int, roots: list[int], cores: int) -> None:
+    """bge-small-en embeddings of the first corpus records into pgvector: the tasks' code run in this process (2
+    onnxruntime threads, batches of 32 documents) against the same chunks on the executors (1 thread per task)."""
+    from novum.ingest.pipeline import Ingester
+    from novum.spark.embed import (
+        CHUNK_DOCUMENTS,
+        DEFAULT_MODEL,
+        embed_partition,
+        open_vectors,
+        pending_numbers,
+        spark_embed,
+    )
+    from novum.spark.ingest import StoreSpec
+
+    files, _ = shard_corpus(work / "embed-corpus", 1, documents)
+    warm, _ = shard_corpus(work / "embed-warm", 1, 16)
+    specs = []
+    for name, inputs in (("embed_single", files), ("embed_spark", files), ("embed_warm", warm)):
+        spec = StoreSpec(str(work / name), fresh_database(admin_url, name))
+        with spec.open() as store:
+            Ingester(store, None).run(inputs)
+        open_vectors(spec, DEFAULT_MODEL).close()  # the table, and the embedder loaded, before the clock starts
+        specs.append(spec)
+    spark_embed(session, specs[2], DEFAULT_MODEL, chunk=8, index=False)  # the executors load the model first
+    print(f"\n| embedding ({DEFAULT_MODEL} into pgvector) | run | tasks | documents | passages | seconds | docs/s |"
+          " vs single process | CPU s | cores busy |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    label = f"first {documents} US corpus records"
+    with specs[0].open() as store:
+        numbers = pending_numbers(store, DEFAULT_MODEL)
+    chunks = [numbers[i : i + CHUNK_DOCUMENTS] for i in range(0, len(numbers), CHUNK_DOCUMENTS)]
+    cpu, started = cpu_seconds(roots), time.perf_counter()
+    done = list(embed_partition(specs[0], DEFAULT_MODEL, chunks))
+    single_s, cpu = time.perf_counter() - started, cpu_seconds(roots) - cpu
+    docs, passages = sum(d for d, _ in done), sum(p for _, p in done)
+    print(f"| {label} | single process, 2 threads | 1 | {docs} | {passages} | {single_s:.1f} | {docs / single_s:.1f} |"
+          f" 1.00x | {cpu:.1f} | {cpu / single_s:.2f} |")  # fmt: skip
+    cpu, started = cpu_seconds(roots), time.perf_counter()
+    result = spark_embed(session, specs[1], DEFAULT_MODEL, index=False)
+    spark_s, cpu = time.perf_counter() - started, cpu_seconds(roots) - cpu
+    print(f"| {label} | spark, {cores} executor cores x 1 thread | {result.tasks} | {result.documents} |"
+          f" {result.passages} | {spark_s:.1f} | {result.documents / spark_s:.1f} | {single_s / spark_s:.2f}x |"
+          f" {cpu:.1f} | {cpu / spark_s:.2f} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shards", type=int, default=8, help="JSONL files the US corpus is cut into")
@@ -146,6 +192,7 @@ def main() -> None:
     parser.add_argument("--weekly-files", type=int, default=4)
     parser.add_argument("--weekly-docs", type=int, default=500)
     parser.add_argument("--cores", type=int, default=2, help="executor cores the worker offers")
+    parser.add_argument("--embed-docs", type=int, default=128, help="corpus records to embed (0: no embedding rows)")
     args = parser.parse_args()
     if not CORPUS.exists() or not USPTO_FIXTURES:
         sys.exit("shared data not found under ../shared/data: this benchmark reads it in place")
@@ -204,6 +251,8 @@ def main() -> None:
                 cpu = cpu_seconds(roots) - cpu
                 print(f"| {label} | spark re-run (all done: skipped) | {tasks} | {docs:,} | {again_s:.1f} |"
                       f" {docs / again_s:,.0f} | - | {cpu:.1f} | {cpu / again_s:.2f} |")  # fmt: skip
+            if args.embed_docs:
+                embed_rows(session, node.url, work, args.embed_docs, roots, args.cores)
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     finally:
         if cluster is not None:
