@@ -342,3 +342,27 @@ def test_json_reads_survive_a_nul_escape_in_a_record(tmp_path: Path, pg_database
         assert [r.applicant for r in FacetReader(store).rows(["US9000008B2"], ["US9000008B2"])] == ["Acme Corp"]
         assert WatchTable(store).owner_names() == [("US9000008B2", ["Acme Corp"])]
         assert [p.titles for p in AnalyticsReader(store).records()] == [{"en": "ab"}]
+
+
+def test_a_lost_connection_is_opened_again(tmp_path: Path, pg_database: str) -> None:
+    """The server cuts the store's connection (a restart, an idle timeout): the next read reconnects; a write
+    transaction that lost its connection fails and leaves nothing behind."""
+    with Store(tmp_path / "d", pg_database) as store:
+        ingest(store, [DEMO / "xml"])
+        assert store.count() == 8
+
+        def cut() -> None:
+            pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+            with psycopg.connect(pg_database, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+        cut()
+        assert store.count() == 8 and store.get("EP3404678B1").number == "EP3404678B1"
+        with pytest.raises(psycopg.OperationalError), store.transaction():
+            store.db.execute("DELETE FROM sources")
+            cut()
+            store.db.execute("DELETE FROM quarantine")
+        assert store.db.execute("SELECT count(*) FROM sources").fetchone()[0] == 8  # the delete was rolled back
+        history = History(store, "after")
+        history.add("battery", ["EP3404678B1"])  # and writing works again
+        assert [e.label for e in history.entries()] == ["L1"]

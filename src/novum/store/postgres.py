@@ -100,36 +100,68 @@ class PgCursor:
 
 
 class PgConnection:
-    """The subset of ``sqlite3.Connection`` the store uses, over one psycopg connection."""
+    """The subset of ``sqlite3.Connection`` the store uses, over one psycopg connection.
+
+    A connection lost between transactions (the server restarted, an idle connection was cut) is opened again and
+    the statement retried once; outside a transaction the store only reads. A connection lost inside a transaction
+    is opened again too, but the error is raised: the transaction's writes are gone and the caller must know."""
 
     def __init__(self, url: str) -> None:
         try:
             import psycopg
         except ImportError as exc:  # pragma: no cover - psycopg is a dependency
             raise StoreError("a PostgreSQL store needs psycopg: pip install 'psycopg[binary]'") from exc
+        self._psycopg = psycopg
+        self.url = url
+        self.conn = self._connect()
+        self._began = False  # inside a transaction this adapter opened with BEGIN
+
+    def _connect(self) -> Any:
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
-        except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
-        self._idle = psycopg.pq.TransactionStatus.IDLE
+            return self._psycopg.connect(self.url, autocommit=True, row_factory=_row_factory)
+        except self._psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {redact(self.url)}: {exc}") from exc
 
     @property
     def in_transaction(self) -> bool:
-        return bool(self.conn.info.transaction_status != self._idle)
+        return self._began
 
     def execute(self, sql: str, params: Sequence[Any] | None = None, /) -> PgCursor:
         returning = False
         match = _INSERT.match(sql)
         if match and match.group(1).lower() in IDENTITY_TABLES and "RETURNING" not in sql.upper():
             sql, returning = sql + " RETURNING id", True
-        if params is None:
-            return PgCursor(self.conn.execute(sql), returning)  # without parameters psycopg reads no placeholders
-        return PgCursor(self.conn.execute(translate(sql), tuple(params)), returning)
+        query, values = (sql, None) if params is None else (translate(sql), tuple(params))
+        try:
+            cursor = self.conn.execute(query, values)  # without parameters psycopg reads no placeholders
+        except self._psycopg.OperationalError:
+            if not self._reconnected():
+                raise
+            cursor = self.conn.execute(query, values)
+        verb = sql.lstrip()[:8].upper()
+        if verb.startswith("BEGIN"):
+            self._began = True
+        elif verb.startswith(("COMMIT", "ROLLBACK")):
+            self._began = False
+        return PgCursor(cursor, returning)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> PgCursor:
         cursor = self.conn.cursor()
-        cursor.executemany(translate(sql), [tuple(row) for row in rows])
+        try:
+            cursor.executemany(translate(sql), [tuple(row) for row in rows])
+        except self._psycopg.OperationalError:
+            self._reconnected()
+            raise  # only transactions write many rows: their work is lost, so the error stands
         return PgCursor(cursor, False)
+
+    def _reconnected(self) -> bool:
+        """After a failed statement: if the connection is gone, open a new one; True when the statement may be
+        retried (it ran outside a transaction)."""
+        if not self.conn.broken:
+            return False
+        lost_transaction, self._began = self._began, False
+        self.conn = self._connect()
+        return not lost_transaction
 
     def close(self) -> None:
         self.conn.close()
