@@ -266,6 +266,11 @@ def test_migrate_store_table_output_and_refusals(tmp_path: Path, pg_database: st
     assert result.exit_code != 0 and "postgresql://" in str(result.exception)
     result = runner.invoke(app, ["migrate-store", "--to", pg_database, "--data-dir", str(tmp_path / "nothing")])
     assert "there is no store in" in str(result.exception) and not (tmp_path / "nothing").exists()
+    other = tmp_path / "other"
+    with Store(other) as store:
+        ingest(store, [fixture(EPO)])
+    result = runner.invoke(app, ["migrate-store", "--to", pg_database, "--data-dir", str(other)])
+    assert "holds documents that were not copied from" in str(result.exception)
     same = {"NOVUM_DATABASE_URL": pg_database}
     result = runner.invoke(app, ["migrate-store", "--to", pg_database, "--data-dir", str(folder)], env=same)
     assert "the source and the target are the same database" in str(result.exception)

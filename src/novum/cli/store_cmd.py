@@ -47,5 +47,11 @@ def migrate_store(
         )
         verdict = "identical" if report.identical else "[red]NOT identical[/red]"
         console.print(f"schema v{report.schema_version}; the copy is {verdict}")
+    extra = [t.table for t in report.tables if t.target_rows > t.source_rows]
+    if extra:
+        raise NovumError(
+            f"the target holds rows the source does not ({', '.join(extra)}): copy into an empty database, or one"
+            " only migrate-store has written to"
+        )
     if not report.identical:
         raise NovumError("the copy differs from the source (see the table); run migrate-store again to resume")

@@ -127,6 +127,7 @@ def copy_store(source: Store, target: Store, batch: int = 500, hook: BatchHook |
     unknown = sorted(set(_tables(source)) - set(KEYS))
     if unknown:  # a table this copier does not know would be left behind: refuse rather than lose it
         raise StoreError(f"{source.location} has tables migrate-store does not know: {', '.join(unknown)}")
+    _check_resumable(source, target)
     report = CopyReport(source.location, target.location, target.schema_version)
     copies = {table: TableCopy(table) for table in KEYS}
     _copy_documents(source, target, copies, batch, hook)
@@ -140,6 +141,20 @@ def copy_store(source: Store, target: Store, batch: int = 500, hook: BatchHook |
         copy.target_rows, copy.target_digest = table_digest(target, table)
         report.tables.append(copy)
     return report
+
+
+def _check_resumable(source: Store, target: Store) -> None:
+    """Refuse a target whose documents did not come from this source: resuming would mix two stores."""
+    last = _last_key(target, "documents", ("rowid",))
+    if last is None:
+        return
+    sql = "SELECT number FROM documents WHERE rowid = ?"
+    mine, theirs = source.db.execute(sql, last).fetchone(), target.db.execute(sql, last).fetchone()
+    if mine is None or mine[0] != theirs[0]:
+        raise StoreError(
+            f"{target.location} holds documents that were not copied from {source.location}: copy into an empty"
+            " database (a re-run resumes only a copy of the same store)"
+        )
 
 
 def _copy_documents(
