@@ -104,7 +104,7 @@ def own_cpu(since: Any) -> float:
     PostgreSQL server. The Spark processes are left out of it: idle Python workers that Spark stops meanwhile would
     take their past CPU time out of a tree's total."""
     now = os.times()
-    return (now.user - since.user) + (now.system - since.system)
+    return float((now.user - since.user) + (now.system - since.system))
 
 
 def postmaster_pid(folder: Path) -> int:
