@@ -9,8 +9,9 @@ and reason, documents are upserted in batches of ``BATCH_SIZE`` keyed on the pub
 marked done after its last batch. A run killed midway is therefore resumed by running it again, without duplicates.
 
 Two sources holding the same publication number are the one difference from a single process: there the later file
-in path order wins; here whichever task writes last wins. The driver then brings the lexical index up to date from
-the store's pending flags, as ``novum ingest`` does after its last batch.
+in path order wins; here whichever task writes last wins (and two tasks storing it at once may both count it new).
+The driver then brings the lexical index up to date from the store's pending flags, as ``novum ingest`` does after
+its last batch.
 """
 
 from __future__ import annotations
