@@ -124,17 +124,11 @@ class ShardedLexicalIndex:
         depth = [limit * FIRST_DEPTH + 10] * len(self.shards)
         fetched = list(self._pool.map(lambda i: self._fetch(searchers[i], queries[i], depth[i]), range(len(depth))))
         terms = _query_terms(text, filters)
+        stats = self._statistics(terms, searchers)
+        bounds = [self._bound(i, stats) for i in range(len(searchers))]
         done: dict[tuple[int, int, int], _Candidate] = {}
         scores: dict[tuple[int, int, int], tuple[float, bool]] = {}
-        seen_terms = -1
         while True:
-            for c in done.values():
-                _collect_terms(c.explanation, self._field_name, terms)
-            if len(terms) != seen_terms:  # new terms: new statistics and bounds, every score recomputed
-                stats = self._statistics(terms, searchers)
-                bounds = [self._bound(i, stats) for i in range(len(searchers))]
-                scores = {key: self._rescore(c.explanation, c.shard, stats) for key, c in done.items()}
-                seen_terms = len(terms)
             ranked = sorted(scores.values(), key=lambda pair: -pair[0])
             floor = ranked[limit - 1][0] if len(ranked) >= limit else -math.inf
             pending = sorted(
@@ -144,10 +138,16 @@ class ShardedLexicalIndex:
             )  # fmt: skip
             if pending:
                 batch = pending[: max(limit, 4)]  # explained a few at a time, raising the floor as they come
-                for _, i, address in batch:
-                    done[_key(i, address)] = self._explain(i, searchers[i], queries[i], address)
-                for key in [k for k in done if k not in scores]:
-                    scores[key] = self._rescore(done[key].explanation, done[key].shard, stats)
+                fresh = {_key(i, a): self._explain(i, searchers[i], queries[i], a) for _, i, a in batch}
+                found: set[tuple[str, str]] = set()
+                for c in fresh.values():
+                    _collect_terms(c.explanation, self._field_name, found)
+                if found - stats.terms:  # a term the analysis missed: its statistics, and bounds that count it
+                    self._extend(stats, found - stats.terms, searchers)
+                    bounds = [self._bound(i, stats) for i in range(len(searchers))]
+                # a term's global idf and a field's global length do not depend on other terms: earlier scores stand
+                scores.update((key, self._rescore(c.explanation, c.shard, stats)) for key, c in fresh.items())
+                done.update(fresh)
                 continue
             deeper = [
                 i for i, (hits, _) in enumerate(fetched)
@@ -186,6 +186,17 @@ class ShardedLexicalIndex:
         docs = [max((d for (j, _), (_, d) in lengths.items() if j == i), default=float(s.num_docs))
                 for i, s in enumerate(searchers)]  # fmt: skip
         return _Stats(local, docs, lengths, set(terms))
+
+    def _extend(self, stats: _Stats, terms: set[tuple[str, str]], searchers: list[Any]) -> None:
+        """Add the statistics of more terms (and of any new field) to ``stats``."""
+        stats.local.update(
+            {(i, key): self._doc_freq(searchers[i], key) for key in terms for i in range(len(searchers))}
+        )
+        for name in {name for name, _ in terms}:
+            for i in range(len(searchers)):
+                if (i, name) not in stats.lengths:
+                    stats.lengths[(i, name)] = self._field_length(i, name)
+        stats.terms |= terms
 
     @staticmethod
     def _doc_freq(searcher: Any, key: tuple[str, str]) -> int:
