@@ -14,7 +14,7 @@ from novum.index.embed import load_embedder
 from novum.index.lexical import Filters, LexicalIndex
 from novum.index.pgvector import DocAttributes, PgVectorIndex, SemanticIndex, VectorRow
 from novum.ingest.embedding import embed_pending, existing_dense, open_dense
-from novum.search.prior_art import SearchRequest, search
+from novum.search.prior_art import SearchRequest, search, search_page
 from novum.store.sqlite import Store
 from tests.conftest import shared
 from tests.helpers import demo_lines, ingest_paths, record, write_lines
@@ -140,7 +140,7 @@ def embedded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_faiss_vectors_move_to_pgvector_and_search_alike(embedded_store: Path, pg_database: str) -> None:
     with Store(embedded_store) as store:
         (dense,) = existing_dense(store)
-        index = PgVectorIndex(pg_database, dense.embedder)
+        index = PgVectorIndex(pg_database, dense.embedder, store=store)
         assert index.copy_rows([]) == 0
         assert index.load_dense(dense, store.filter_rows()) == dense.count()
         index.build_index()
@@ -154,6 +154,13 @@ def test_faiss_vectors_move_to_pgvector_and_search_alike(embedded_store: Path, p
         request = SearchRequest("rotor blade heating against ice", Filters(), 3, True, "hybrid")
         hits = search(store, LexicalIndex(embedded_store, read_only=True), request, [index])  # type: ignore[list-item]
         assert hits[0].number == "EP1000001A1" and hits[0].passage
+        for filters in (Filters(), Filters(before="2012-01-01")):  # semantic mode also counts the allowed documents
+            request = SearchRequest("encrypted file access control", filters, 5, True, "semantic")
+            lexical = LexicalIndex(embedded_store, read_only=True)
+            mine_page = search_page(store, lexical, request, [index])  # type: ignore[list-item]
+            theirs_page = search_page(store, lexical, request, [dense])
+            assert [h.number for h in mine_page.hits] == [h.number for h in theirs_page.hits]
+            assert mine_page.total == theirs_page.total > 0
         index.close()
 
 

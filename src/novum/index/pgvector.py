@@ -28,10 +28,12 @@ from psycopg import sql
 
 from novum.analytics import sei
 from novum.index.dense import PASSAGES_PER_DOC, DenseHit, DenseIndex
+from novum.index.doctable import DocTable
 from novum.index.embed import Embedder, Vectors
 from novum.index.lexical import Filters, class_prefix
 from novum.index.passages import DEFAULT_POLICY, PassagePolicy, passages
 from novum.model import Patent
+from novum.store.sqlite import Store
 
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
@@ -107,7 +109,7 @@ class PgVectorIndex:
     def __init__(
         self, conninfo: str, embedder: Embedder, policy: PassagePolicy = DEFAULT_POLICY, *, read_only: bool = False,
         table: str | None = None, exact_below: int = EXACT_BELOW, ef_search: int = EF_SEARCH,
-        passages_per_doc: int = PASSAGES_PER_DOC,
+        passages_per_doc: int = PASSAGES_PER_DOC, store: Store | None = None,
     ) -> None:  # fmt: skip
         self.embedder = embedder
         self.model = embedder.name
@@ -118,6 +120,8 @@ class PgVectorIndex:
         self.exact_below = exact_below
         self.ef_search = ef_search
         self.passages_per_doc = passages_per_doc  # over-fetch, so one document's passages do not crowd out others
+        self.store = store  # the record store, for ``docs`` (semantic search counts the documents a filter allows)
+        self._docs: DocTable | None = None
         self.conn = psycopg.connect(conninfo, autocommit=True)
         if not read_only:
             self.conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -196,6 +200,15 @@ class PgVectorIndex:
             raise RuntimeError(f"the {self.model} pgvector index was opened read-only (for searching)")
 
     # --- searching ----------------------------------------------------------------------------------------------
+    @property
+    def docs(self) -> DocTable:
+        """The store's documents as filter masks, as the faiss index offers them (semantic search's totals)."""
+        if self.store is None:
+            raise RuntimeError("this PgVectorIndex was opened without its store; pass store= to count documents")
+        if self._docs is None:
+            self._docs = DocTable(self.store)
+        return self._docs
+
     def count(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(self.table))).fetchone()
         return int(row[0]) if row else 0
