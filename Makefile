@@ -55,6 +55,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/pg_store_bench.py
 	$(BIN)/python bench/spark_bench.py
 	$(BIN)/python bench/scale_bench.py --docs 100000
 	$(BIN)/python bench/retrieval_bench.py
