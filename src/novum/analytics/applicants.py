@@ -143,6 +143,16 @@ class ApplicantCleaner:
         group.raw_names[raw.strip()] += 1
         return key
 
+    def merge(self, later: ApplicantCleaner) -> None:
+        """Count the spellings another cleaner (with the same aliases) saw after this one's, as if added here."""
+        self._keys.update(later._keys)
+        for key, theirs in later.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                self.groups[key] = theirs
+            else:
+                mine.raw_names.update(theirs.raw_names)
+
     def label(self, key: str) -> str:
         group = self.groups.get(key)
         if group is None:

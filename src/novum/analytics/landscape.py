@@ -193,8 +193,18 @@ def _terms(patent: Patent) -> set[str]:
     return found
 
 
-class _Tally:
-    """Accumulators of one pass over the records."""
+def _lists() -> defaultdict[str, list[str]]:
+    return defaultdict(list)  # a named factory, not a lambda: a tally is pickled back from a worker process
+
+
+def _earliest(known: int | None, year: int | None) -> int | None:
+    return year if known is None else (known if year is None else min(known, year))
+
+
+class Tally:
+    """Accumulators of one pass over the records. A tally of a range of documents can be merged with the tally of the
+    next range (``merge``); what depends on every earlier document (an owner's country so far, float sums in document
+    order) is computed once, after the last record or merge, by ``settle``."""
 
     def __init__(self, cleaner: ApplicantCleaner, term_years: dict[str, range] | None = None) -> None:
         self.cleaner = cleaner
@@ -205,7 +215,7 @@ class _Tally:
         self.first_filings: Counter[int] = Counter()
         self.publications: Counter[int] = Counter()
         self.counters: dict[str, Counter[str]] = defaultdict(Counter)
-        self.members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.members: dict[str, dict[str, list[str]]] = defaultdict(_lists)
         self.owner_families: dict[str, set[str]] = defaultdict(set)
         self.owner_fraction: defaultdict[str, float] = defaultdict(float)
         self.owner_country: dict[str, Counter[str]] = defaultdict(Counter)
@@ -219,6 +229,7 @@ class _Tally:
         self.spellings: dict[str, str] = {}
         self.term_counts: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
         self.owners_of: dict[str, list[str]] = {}
+        self.owner_countries_of: dict[str, list[str | None]] = {}  # aligned with owners_of, where any is known
         self.latest = ""  # newest publication date seen
         self.groups_of: dict[str, list[str]] = {}
 
@@ -231,8 +242,7 @@ class _Tally:
         self.titles[number] = patent.title()
         if patent.publication_date and patent.publication_date > self.latest:
             self.latest = patent.publication_date
-        known = self.families.get(family)
-        self.families[family] = prio if known is None else (known if prio is None else min(known, prio))
+        self.families[family] = _earliest(self.families.get(family), prio)
         self.family_docs[family].append(number)
         if prio is not None:
             self.priority_docs[prio] += 1
@@ -248,26 +258,21 @@ class _Tally:
             self.publications[pub] += 1
             self.members["publication_year"][str(pub)].append(number)
         self._count("office", patent.country, number)
-        keys = []
-        names = owners(patent)
-        for name, country in names:
+        keys: list[str] = []
+        countries: list[str | None] = []
+        for name, country in owners(patent):
             key = self.cleaner.add(name)
             if key in keys:
                 continue
             keys.append(key)
-            if country:
-                self.owner_country[key][country.upper()] += 1
+            countries.append(country.upper() if country else None)
         self.owners_of[number] = keys
-        countries: set[str] = set()
+        if any(countries):
+            self.owner_countries_of[number] = countries
         for key in keys:
             self.members["applicant"][key].append(number)
             self.counters["applicant"][key] += 1
             self.owner_families[key].add(family)
-            self.owner_fraction[key] += 1 / len(keys)
-            if self.owner_country[key]:
-                countries.add(self.owner_country[key].most_common(1)[0][0])
-        for country in countries:
-            self._count("applicant_country", country, number)
         for scheme, symbols in (("cpc", patent.cpc), ("ipc", patent.ipc)):
             subs = list(dict.fromkeys(s for s in map(classes.subclass, symbols) if s))
             groups = list(dict.fromkeys(g for g in map(classes.main_group, symbols) if g))
@@ -297,6 +302,55 @@ class _Tally:
             terms = _terms(patent)
             for slot in wanted:
                 self.term_counts[slot].update(terms)
+
+    def merge(self, later: Tally) -> None:
+        """Add the tally of the documents that follow this tally's (the next number range), as if ``add`` had been
+        called here for each of them: lists concatenate, counters add, first-seen keys keep their order (ties of
+        ``most_common`` depend on it) and a later spelling of a number wins as it would have."""
+        for family, year in later.families.items():
+            self.families[family] = _earliest(self.families.get(family), year)
+        for family, docs in later.family_docs.items():
+            self.family_docs[family].extend(docs)
+        self.priority_docs.update(later.priority_docs)
+        self.first_filings.update(later.first_filings)
+        self.publications.update(later.publications)
+        self.pairs.update(later.pairs)
+        for dimension, counter in later.counters.items():
+            self.counters[dimension].update(counter)
+        for slot, terms in later.term_counts.items():
+            self.term_counts[slot].update(terms)
+        for dimension, values in later.members.items():
+            for value, numbers in values.items():
+                self.members[dimension][value].extend(numbers)
+        for key, families in later.owner_families.items():
+            self.owner_families[key] |= families
+        self.prio_year.update(later.prio_year)
+        self.pub_year.update(later.pub_year)
+        self.titles.update(later.titles)
+        self.cites.update(later.cites)
+        self.spellings.update(later.spellings)
+        self.owners_of.update(later.owners_of)
+        self.owner_countries_of.update(later.owner_countries_of)
+        self.groups_of.update(later.groups_of)
+        self.latest = max(self.latest, later.latest)
+        self.cleaner.merge(later.cleaner)
+
+    def settle(self) -> None:
+        """Owner shares and applicant countries, in document order: a document counts for the country most common
+        among its owners' documents up to and including it, and fractional shares are float sums in that order."""
+        for number, keys in self.owners_of.items():
+            countries = self.owner_countries_of.get(number)
+            if countries is not None:
+                for key, country in zip(keys, countries, strict=True):
+                    if country:
+                        self.owner_country[key][country] += 1
+            found: set[str] = set()
+            for key in keys:
+                self.owner_fraction[key] += 1 / len(keys)
+                if self.owner_country[key]:
+                    found.add(self.owner_country[key].most_common(1)[0][0])
+            for country in found:
+                self._count("applicant_country", country, number)
 
     def counts_terms(self, kind: str, year: int) -> bool:
         """Whether terms of a document of this year are needed (only the two windows are, when ``as_of`` is known)."""
@@ -332,12 +386,34 @@ def landscape(
 ) -> Landscape:
     """The landscape of ``records``. ``as_of`` (ISO date) fixes which years are complete; by default it is the
     newest publication date in the snapshot, else in the records, so the same data always gives the same figures."""
-    snap = snapshot or {}
-    known = as_of or snap.get("latest_publication")
-    term_years = _term_years(_complete_years(dt.date.fromisoformat(known))) if known else None
-    tally = _Tally(cleaner or ApplicantCleaner(), term_years)
+    tally = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
     for patent in records:
         tally.add(patent)
+    return figures(tally, scope=scope, snapshot=snapshot, as_of=as_of, years=years, top=top)
+
+
+def new_tally(
+    *, snapshot: dict[str, Any] | None = None, as_of: str | None = None, cleaner: ApplicantCleaner | None = None
+) -> Tally:
+    """An empty tally for ``landscape``'s arguments (the as-of date decides which years' terms are counted)."""
+    known = as_of or (snapshot or {}).get("latest_publication")
+    term_years = _term_years(_complete_years(dt.date.fromisoformat(known))) if known else None
+    return Tally(cleaner or ApplicantCleaner(), term_years)
+
+
+def figures(
+    tally: Tally,
+    *,
+    scope: dict[str, Any] | None = None,
+    snapshot: dict[str, Any] | None = None,
+    as_of: str | None = None,
+    years: int = GROWTH_YEARS,
+    top: int = TOP,
+) -> Landscape:
+    """The landscape of a complete tally: every record added, or the tallies of all ranges merged in order."""
+    tally.settle()
+    snap = snapshot or {}
+    known = as_of or snap.get("latest_publication")
     n = len(tally.prio_year)
     latest = known or _latest(tally)
     as_of_date = dt.date.fromisoformat(latest) if latest else dt.date.today()
@@ -403,7 +479,7 @@ def _term_years(complete: dict[str, int]) -> dict[str, range]:
     return {kind: range(last - RECENT_WINDOW - EARLY_WINDOW + 1, last + 1) for kind, last in complete.items()}
 
 
-def _latest(tally: _Tally) -> str | None:
+def _latest(tally: Tally) -> str | None:
     return tally.latest or None
 
 
@@ -420,7 +496,7 @@ def _sei_rows(counter: Counter[str], n: int) -> list[CountRow]:
     return [CountRow(code, names.get(code, code), count, count / n if n else 0.0) for code, count in ordered]
 
 
-def _applicants(tally: _Tally, n: int, top: int) -> list[ApplicantRow]:
+def _applicants(tally: Tally, n: int, top: int) -> list[ApplicantRow]:
     rows: list[ApplicantRow] = []
     total = sum(tally.owner_fraction.values()) or 1.0
     for key, count in sorted(tally.counters["applicant"].items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
@@ -442,7 +518,7 @@ def _applicants(tally: _Tally, n: int, top: int) -> list[ApplicantRow]:
     return rows
 
 
-def _citation_stats(tally: _Tally) -> dict[str, Any]:
+def _citation_stats(tally: Tally) -> dict[str, Any]:
     cited_by: Counter[str] = Counter()
     cites: Counter[str] = Counter()
     links = 0
@@ -460,7 +536,7 @@ def _citation_stats(tally: _Tally) -> dict[str, Any]:
             "documents_with_citations": with_refs}  # fmt: skip
 
 
-def _most_cited(tally: _Tally, top: int) -> list[CitedRow]:
+def _most_cited(tally: Tally, top: int) -> list[CitedRow]:
     cited_by, cites = tally.counters["cited_by"], tally.counters["cites"]
     ranked = sorted(cited_by.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return [CitedRow(number, tally.titles.get(number), count, cites[number]) for number, count in ranked]
@@ -474,7 +550,7 @@ def _growth(series: Counter[int], last: int, years: int) -> dict[str, Any]:
             "cagr": cagr}  # fmt: skip
 
 
-def _concentration(tally: _Tally) -> dict[str, Any]:
+def _concentration(tally: Tally) -> dict[str, Any]:
     total = sum(tally.owner_fraction.values())
     if not total:
         return {"owners": 0, "top10_share": None, "hhi": None}
@@ -486,7 +562,7 @@ def _concentration(tally: _Tally) -> dict[str, Any]:
     }
 
 
-def _new_entrants(tally: _Tally, last: int) -> list[dict[str, Any]]:
+def _new_entrants(tally: Tally, last: int) -> list[dict[str, Any]]:
     by_year: dict[int, list[str]] = defaultdict(list)
     for key, years in tally.owner_years.items():
         by_year[min(years)].append(key)
@@ -499,7 +575,7 @@ def _new_entrants(tally: _Tally, last: int) -> list[dict[str, Any]]:
     return out
 
 
-def _emerging(tally: _Tally, basis: str, last: int, top: int) -> list[TermRow]:
+def _emerging(tally: Tally, basis: str, last: int, top: int) -> list[TermRow]:
     recent_years = range(last - RECENT_WINDOW + 1, last + 1)
     early_years = range(last - RECENT_WINDOW - EARLY_WINDOW + 1, last - RECENT_WINDOW + 1)
     docs = tally.priority_docs if basis == "priority" else tally.publications
@@ -537,7 +613,7 @@ def _drop_contained(rows: list[TermRow], top: int) -> list[TermRow]:
     return chosen
 
 
-def _matrix(tally: _Tally, basis_year: dict[str, int | None], last: int, rows: int = 15) -> dict[str, Any]:
+def _matrix(tally: Tally, basis_year: dict[str, int | None], last: int, rows: int = 15) -> dict[str, Any]:
     """Main group x basis year counts for the top main groups, over the 15 years up to the newest year."""
     counter: Counter[str] = Counter(g for groups in tally.groups_of.values() for g in groups)
     top_groups = [g for g, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:rows]]

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from novum.analytics.applicants import ApplicantCleaner, load_aliases
 from novum.analytics.industries import get_industry
-from novum.analytics.landscape import Landscape, landscape
+from novum.analytics.landscape import Landscape, figures, new_tally
 from novum.analytics.monitor import MonitorReport, monitor
+from novum.analytics.parallel import processes_for, tally_store
 from novum.analytics.scope import Scope, select_numbers
 from novum.analytics.sei import check_code
 from novum.index.lexical import Filters, open_index_for_reading
@@ -37,17 +38,25 @@ def make_scope(
 
 
 def build_landscape(
-    store: Store, scope: Scope, *, as_of: str | None = None, aliases: Path | None = None, years: int = 5
-) -> Landscape:
-    """Select the scope's documents through the index, read them and compute the landscape."""
+    store: Store, scope: Scope, *, as_of: str | None = None, aliases: Path | None = None, years: int = 5,
+    processes: int | None = None,
+) -> Landscape:  # fmt: skip
+    """Select the scope's documents through the index, read them and compute the landscape. A whole-store landscape
+    is read by ``processes`` processes (default: one per core from ``PARALLEL_FROM`` documents, see ``parallel``);
+    the figures are the same whatever the number."""
     reader = AnalyticsReader(store)
     numbers = _numbers(store, scope)
     snapshot = reader.snapshot()
     cleaner = ApplicantCleaner(load_aliases(store.data_dir, aliases))
-    records = reader.records(numbers) if numbers is not None else reader.records()
     with collection_paused():
-        return landscape(records, scope=scope.to_dict(), snapshot=snapshot, as_of=as_of, cleaner=cleaner,
-                         years=years)  # fmt: skip
+        if numbers is None:
+            count = processes or processes_for(int(snapshot["documents"]))
+            tally = tally_store(store, count, snapshot=snapshot, as_of=as_of, cleaner=cleaner)
+        else:
+            tally = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
+            for patent in reader.records(numbers):
+                tally.add(patent)
+        return figures(tally, scope=scope.to_dict(), snapshot=snapshot, as_of=as_of, years=years)
 
 
 def build_monitor(

@@ -24,22 +24,35 @@ class AnalyticsReader:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def records(self, numbers: Iterable[str] | None = None, batch: int = 2000) -> Iterator[Patent]:
-        """Records without claims and description: all of them (``numbers=None``) or the given ones."""
+    def records(
+        self, numbers: Iterable[str] | None = None, batch: int = 2000, *, after: str = "", through: str | None = None
+    ) -> Iterator[Patent]:
+        """Records without claims and description: the given ones, or (``numbers=None``) all of them in number order,
+        or those numbered after ``after`` up to and including ``through`` (one worker's range of a landscape)."""
         light = self.store.dialect.json_without("record", *_HEAVY)
         if numbers is not None:
             for row in self.store.select_in(f"SELECT {light} FROM documents WHERE number IN ({{marks}})", numbers):
                 yield Patent.from_dict(json.loads(row[0]))
             return
-        last = ""
-        sql = f"SELECT number, {light} FROM documents WHERE number > ? ORDER BY number LIMIT ?"
+        last = after
+        upto = "" if through is None else " AND number <= ?"
+        sql = f"SELECT number, {light} FROM documents WHERE number > ?{upto} ORDER BY number LIMIT ?"
         while True:
-            rows = self.store.db.execute(sql, (last, batch)).fetchall()
+            bounds = (last,) if through is None else (last, through)
+            rows = self.store.db.execute(sql, (*bounds, batch)).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield Patent.from_dict(json.loads(row[1]))
             last = rows[-1][0]
+
+    def boundaries(self, parts: int) -> list[str]:
+        """The numbers that split the store into ``parts`` ranges of about equal size (``parts - 1`` of them, fewer
+        when the store is smaller): range i runs from after boundary i-1 up to and including boundary i."""
+        (count,) = self.store.db.execute("SELECT count(*) FROM documents").fetchone()
+        sql = "SELECT number FROM documents ORDER BY number LIMIT 1 OFFSET ?"
+        offsets = sorted({int(count) * i // parts - 1 for i in range(1, parts)} - {-1})
+        return [str(self.store.db.execute(sql, (offset,)).fetchone()[0]) for offset in offsets]
 
     def snapshot(self) -> dict[str, Any]:
         """What identifies the corpus a figure was computed on: size, newest dates, and a digest of the contents."""
