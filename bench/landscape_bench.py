@@ -11,15 +11,19 @@ Measured in the same run on the same store:
     distinct families, office, first IPC and CPC subclass, first assignee);
   * novum: ``build_landscape`` of the whole store (read without claims and descriptions, then every figure: years,
     cleaned applicants, classes with titles, SEI, co-occurrence, citations, growth, concentration, entrants,
-    emerging terms, class x year matrix), split into reading and computing.
+    emerging terms, class x year matrix) in one process, split into reading and computing, and again read by one
+    process per core (``novum.analytics.parallel``; from 20k documents the default), checked equal to the first.
 
-    python bench/landscape_bench.py [--docs 100000] [--sizes 25000,100000]
+    python bench/landscape_bench.py [--sizes 25000,100000] [--keep /tmp/novum-landscape-stores]
+
+``--keep DIR`` builds each size's store once under DIR (``DIR/<size>``) and reuses it on later runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 import tempfile
 import time
@@ -31,6 +35,7 @@ PATSNAP = REPO.parent / "shared" / "data" / "bench" / "patsnap" / "patsnap-corpu
 NVIDIA = REPO / "data" / "demo" / "patentsview-nvidia"
 
 from novum.analytics.landscape import landscape  # noqa: E402
+from novum.analytics.parallel import processes_for  # noqa: E402
 from novum.analytics.service import build_landscape, collection_paused, make_scope  # noqa: E402
 from novum.ingest.reader import read_file  # noqa: E402
 from novum.model import Patent  # noqa: E402
@@ -86,6 +91,17 @@ def build(target: Path, records: list[Patent], size: int) -> float:
     return time.perf_counter() - started
 
 
+def kept(folder: Path, records: list[Patent], size: int) -> Path:
+    """The store of ``size`` documents under ``folder``, built on first use (a marker says it was completed)."""
+    done = folder / "built"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        seconds = build(folder, records, size)
+        done.write_text(f"{size} documents in {seconds:.1f} s\n")
+        print(f"built {size:,} documents in {seconds:.1f} s", flush=True)
+    return folder
+
+
 def measure(target: Path) -> dict[str, float]:
     with Store(target) as store:
         reader = AnalyticsReader(store)
@@ -102,15 +118,22 @@ def measure(target: Path) -> dict[str, float]:
             compute = time.perf_counter() - started
         del records
         started = time.perf_counter()
-        again = build_landscape(store, make_scope())
+        single = build_landscape(store, make_scope(), processes=1)
         full = time.perf_counter() - started
-    assert again.documents == land.documents == sum(counts["office"].values())
-    return {"documents": land.documents, "sql": sql, "read": read, "compute": compute, "full": full}
+        processes = processes_for(land.documents)
+        started = time.perf_counter()
+        split = build_landscape(store, make_scope(), processes=processes)
+        parallel = time.perf_counter() - started
+    assert single.documents == land.documents == sum(counts["office"].values())
+    assert split == single, "the landscape read by several processes differs from the single-process one"
+    return {"documents": land.documents, "sql": sql, "read": read, "compute": compute, "full": full,
+            "processes": processes, "parallel": parallel}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="25000,100000", help="comma-separated corpus sizes")
+    parser.add_argument("--keep", type=Path, help="build each store once under this folder and reuse it")
     args = parser.parse_args()
     records = base_records()
     with_classes = sum(1 for r in records if r.cpc or r.ipc)
@@ -119,21 +142,27 @@ def main() -> None:
           f" {with_owners:,} with applicants")  # fmt: skip
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory(prefix="novum-landscape-bench-") as folder:
-            seconds = build(Path(folder), records, size)
-            print(f"built {size:,} documents in {seconds:.1f} s", flush=True)
-            rows.append(measure(Path(folder)))
-            print(rows[-1], flush=True)
+        if args.keep:
+            rows.append(measure(kept(args.keep / str(size), records, size)))
+        else:
+            with tempfile.TemporaryDirectory(prefix="novum-landscape-bench-") as folder:
+                seconds = build(Path(folder), records, size)
+                print(f"built {size:,} documents in {seconds:.1f} s", flush=True)
+                rows.append(measure(Path(folder)))
+        print(rows[-1], flush=True)
     print()
-    print("| documents | SQL GROUP BY s | landscape s (read + compute) | read s | compute s | vs SQL |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| documents | SQL GROUP BY s | landscape, 1 process s | read s | compute s | landscape, processes | s |"
+          " vs SQL |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['documents']:,} | {row['sql']:.2f} | {row['full']:.1f} | {row['read']:.1f} | "
-              f"{row['compute']:.1f} | {row['full'] / row['sql']:.0f}x |")  # fmt: skip
+              f"{row['compute']:.1f} | {row['processes']} | {row['parallel']:.1f} | "
+              f"{row['parallel'] / row['sql']:.0f}x |")  # fmt: skip
     last = rows[-1]
     factor = 1_000_000 / last["documents"]
-    print(f"\n1M projection (linear from {last['documents']:,}): landscape {last['full'] * factor:.0f} s, "
-          f"SQL {last['sql'] * factor:.1f} s")  # fmt: skip
+    one, split, sql = (last[k] * factor for k in ("full", "parallel", "sql"))
+    print(f"\n1M projection (linear from {last['documents']:,}): landscape {one:.0f} s in one process,"
+          f" {split:.0f} s in {last['processes']}; SQL {sql:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":
