@@ -1,12 +1,12 @@
-"""A whole-store landscape over several cores: the store is split into ranges of document numbers, each range is
-read and tallied in its own process, and the tallies are merged in number order before the figures that need the
-whole set (growth, concentration, entrants, emerging terms, top-N lists) are computed once, so the landscape is the
-one a single pass gives.
+"""A whole-store landscape over several cores: the store is split into ranges of document numbers dealt out to one
+process per core, each range is read into a tally of its own, and the tallies are merged in number order before the
+figures that need the whole set (growth, concentration, entrants, emerging terms, top-N lists) are computed once, so
+the landscape is the one a single pass gives.
 
 Half of a large landscape is reading (SQLite's json_remove, json.loads, building records) and half is counting,
 both per document and both in Python, so a second process halves it; the merge is cheap beside either. Workers are
 started with 'spawn' (no fork of a process that may hold threads or a database connection) and open the store
-anew, read-only as every landscape is; the calling process tallies the first range itself meanwhile.
+anew, read-only as every landscape is; the calling process tallies its own share of the ranges meanwhile.
 """
 
 from __future__ import annotations
@@ -26,16 +26,15 @@ from novum.store.sqlite import Store
 
 PARALLEL_FROM = 20_000  # documents; below this, starting a process costs more than it saves
 MAX_PROCESSES = 8
+CHUNKS = 4  # ranges per process
 
 
 @dataclass(frozen=True, slots=True)
-class _Range:
-    """What a worker needs to tally one range: where the store is, and what the empty tally is built from."""
+class _Job:
+    """What a worker needs besides its ranges: where the store is, and what an empty tally is built from."""
 
     data_dir: Path
     database_url: str | None
-    after: str
-    through: str | None
     snapshot: dict[str, Any]
     as_of: str | None
     aliases: Aliases
@@ -51,38 +50,49 @@ def processes_for(documents: int) -> int:
 def tally_store(
     store: Store, processes: int, *, snapshot: dict[str, Any], as_of: str | None, cleaner: ApplicantCleaner
 ) -> Tally:
-    """The tally of every document of ``store``, read by ``processes`` processes (this one included) over ranges of
-    numbers and merged in number order. Call it with the cycle collector paused (``collection_paused``): the
-    tallies the workers send back are large, and unpickling them is building objects like reading records is."""
+    """The tally of every document of ``store``, read by ``processes`` processes (this one included) and merged in
+    number order. The store is cut into ``CHUNKS`` ranges per process dealt out in turn (process p reads ranges p,
+    p + processes, ...), so no process gets only the costlier records (numbers sort by office, and offices differ).
+    Call it with the cycle collector paused (``collection_paused``): unpickling a worker's tallies builds as many
+    objects as reading records does."""
     reader = AnalyticsReader(store)
-    bounds = reader.boundaries(processes)
-    ranges = [
-        _Range(store.data_dir, store.url, after, through, snapshot, as_of, cleaner.aliases)
-        for after, through in zip(["", *bounds], [*bounds, None], strict=True)
-    ]
-    first = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
-    if len(ranges) == 1:
-        _add_range(first, reader, ranges[0])
-        return first
-    with ProcessPoolExecutor(len(ranges) - 1, mp_context=get_context("spawn")) as pool:
-        later = [pool.submit(_tally_range, part) for part in ranges[1:]]
-        _add_range(first, reader, ranges[0])
-        for future in later:
-            first.merge(future.result())
-    return first
+    if processes <= 1:
+        tally = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
+        _add_range(tally, reader, "", None)
+        return tally
+    bounds = reader.boundaries(processes * CHUNKS)
+    ranges = list(zip(["", *bounds], [*bounds, None], strict=True))
+    job = _Job(store.data_dir, store.url, snapshot, as_of, cleaner.aliases)
+    with ProcessPoolExecutor(processes - 1, mp_context=get_context("spawn")) as pool:
+        theirs = [pool.submit(_worker, job, ranges[p::processes]) for p in range(1, processes)]
+        dealt = [_tally_ranges(job, ranges[::processes], reader, cleaner)] + [future.result() for future in theirs]
+    ordered = [dealt[i % processes][i // processes] for i in range(len(ranges))]
+    for later in ordered[1:]:
+        ordered[0].merge(later)
+    return ordered[0]
 
 
-def _add_range(tally: Tally, reader: AnalyticsReader, part: _Range) -> None:
-    for patent in reader.records(after=part.after, through=part.through):
+def _add_range(tally: Tally, reader: AnalyticsReader, after: str, through: str | None) -> None:
+    for patent in reader.records(after=after, through=through):
         tally.add(patent)
 
 
-def _tally_range(part: _Range) -> Tally:
-    """A worker's work: its own connection to the store, its own cleaner (merged into the caller's afterwards). The
-    cycle collector stays off in the worker, as ``collection_paused`` keeps it off in the caller: records are acyclic
-    and the process is the pool's, which ends with the landscape."""
+def _worker(job: _Job, ranges: list[tuple[str, str | None]]) -> list[Tally]:
+    """A worker's ranges, read through its own connection to the store (never the caller's). The cycle collector
+    stays off, as ``collection_paused`` keeps it off in the caller: records are acyclic, and the process is the
+    pool's, which ends with the landscape."""
     gc.disable()
-    with Store(part.data_dir, part.database_url) as store:
-        tally = new_tally(snapshot=part.snapshot, as_of=part.as_of, cleaner=ApplicantCleaner(part.aliases))
-        _add_range(tally, AnalyticsReader(store), part)
-        return tally
+    with Store(job.data_dir, job.database_url) as store:
+        return _tally_ranges(job, ranges, AnalyticsReader(store), ApplicantCleaner(job.aliases))
+
+
+def _tally_ranges(
+    job: _Job, ranges: list[tuple[str, str | None]], reader: AnalyticsReader, cleaner: ApplicantCleaner
+) -> list[Tally]:
+    """One tally per range; the first takes ``cleaner``, the others their own (merged into it afterwards)."""
+    tallies = []
+    for index, (after, through) in enumerate(ranges):
+        own = cleaner if index == 0 else ApplicantCleaner(job.aliases)
+        tallies.append(new_tally(snapshot=job.snapshot, as_of=job.as_of, cleaner=own))
+        _add_range(tallies[-1], reader, after, through)
+    return tallies
