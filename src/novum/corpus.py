@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from novum.index.dense import DenseIndex
 from novum.index.lexical import LexicalIndex, open_index_for_reading
-from novum.ingest.embedding import embedded_models, existing_dense
+from novum.index.pgvector import SemanticIndex
+from novum.ingest.embedding import existing_dense, searchable_models
 from novum.store.sqlite import DB_NAME, Store, resolve_database_url
 
 
@@ -31,7 +31,7 @@ class Corpus:
         self._lock = threading.RLock()  # re-entrant: index() opens this thread's store() under the lock
         self._index: LexicalIndex | None = None
         self._index_mark: float = -1.0
-        self._dense: list[DenseIndex] = []
+        self._dense: list[SemanticIndex] = []
         self._dense_mark: tuple[tuple[str, int], ...] = ()
         self._dense_store: Store | None = None
         self._snapshot: tuple[tuple[tuple[int, int], ...], dict[str, Any]] | None = None
@@ -60,21 +60,26 @@ class Corpus:
             self._index_mark = mark
             return self._index
 
-    def dense(self) -> list[DenseIndex]:
-        """The semantic indexes that hold vectors; reopened when an embedding run has added vectors."""
-        mark = tuple(
-            (name, _size(self.data_dir / "dense" / name / "vectors.f32")) for name in self.models_on_disk()
-        )
+    def dense(self) -> list[SemanticIndex]:
+        """The semantic indexes that hold vectors; reopened when an embedding run has added vectors. Over a
+        PostgreSQL store they are pgvector tables, read live: reopened only when a model's table appears."""
+        models = self.models_on_disk()
+        if self._postgres:
+            mark = tuple((name, 1) for name in models)
+        else:
+            mark = tuple((name, _size(self.data_dir / "dense" / name / "vectors.f32")) for name in models)
         with self._lock:
             if mark != self._dense_mark:
                 if self._dense_store is None:
                     self._dense_store = Store(self.data_dir)
+                _close_all(self._dense)
                 self._dense = existing_dense(self._dense_store)
                 self._dense_mark = mark
             return list(self._dense)
 
     def models_on_disk(self) -> list[str]:
-        return embedded_models(self.store())
+        """Models with vectors: faiss files on disk, or pgvector tables of a PostgreSQL store."""
+        return searchable_models(self.store())
 
     def models(self) -> dict[str, str]:
         """Each embedding model with vectors here, and the version of its weights (without loading it)."""
@@ -99,9 +104,19 @@ class Corpus:
             for store in self._stores:
                 store.close()
             self._stores.clear()
+            _close_all(self._dense)
+            self._dense = []
             if self._dense_store is not None:
                 self._dense_store.close()
                 self._dense_store = None
+
+
+def _close_all(indexes: list[SemanticIndex]) -> None:
+    """Close the connections of pgvector indexes (faiss indexes hold none)."""
+    for index in indexes:
+        close = getattr(index, "close", None)
+        if close is not None:
+            close()
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -24,10 +24,11 @@ from novum.index.lexical import Filters, LexicalIndex, open_index, open_index_fo
 from novum.ingest import pipeline
 from novum.ingest.embedding import (
     EmbeddingWorker,
+    close_target,
     configured_models,
     embed_pending,
     existing_dense,
-    open_dense,
+    open_writers,
     rebuild_dense,
     set_models,
 )
@@ -332,7 +333,7 @@ def embed(
     if rebuild:
         with Store(folder) as store, writer_lock(folder, "embed --rebuild"):
             for name in rebuild:
-                rebuild_dense(store, name)
+                close_target(rebuild_dense(store, name))
                 errors.print(f"dropped the {name} vectors; embedding every document again")
     with Store(folder) as store, writer_lock(folder, "embed"), Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
@@ -340,13 +341,14 @@ def embed(
         console=errors, disable=not errors.is_terminal,
     ) as bar:  # fmt: skip
         total = 0
-        for dense in open_dense(store):
+        for dense in open_writers(store):  # pgvector tables when the store is PostgreSQL, else faiss files
             task = bar.add_task(dense.model, total=dense.pending_count())
 
             def advance(done: int, pending: int, task: TaskID = task) -> None:
                 bar.update(task, completed=done)
 
             total += embed_pending(dense, advance)
+            close_target(dense)
     console.print(f"embedded {total:,} documents")
 
 

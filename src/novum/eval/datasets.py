@@ -17,7 +17,7 @@ from pathlib import Path
 
 from novum.errors import NotFoundError, NovumError
 from novum.index.lexical import LexicalIndex, open_index
-from novum.ingest.embedding import embed_pending, open_dense
+from novum.ingest.embedding import close_target, embed_pending, open_writers
 from novum.ingest.pipeline import Ingester
 from novum.model import Patent
 from novum.store.sqlite import Store
@@ -78,8 +78,9 @@ def ingest_corpus(data_dir: Path, paths: list[Path], embed: bool = False) -> tup
     index = open_index(store)
     Ingester(store, index).run(paths)
     if embed:
-        for dense in open_dense(store):
+        for dense in open_writers(store):
             embed_pending(dense)
+            close_target(dense)
     return store, index
 
 

@@ -39,9 +39,9 @@ from novum.eval.measures import (
     per_topic,
     relative_change,
 )
-from novum.index.dense import DenseIndex
 from novum.index.embed import Vectors
 from novum.index.lexical import Filters, LexicalIndex
+from novum.index.pgvector import SemanticIndex
 from novum.ingest.embedding import existing_dense
 from novum.search.prior_art import MODES, SearchRequest, search
 from novum.store.sqlite import Store
@@ -96,7 +96,7 @@ def search_request(topic: Topic, limit: int, spec: ModeSpec) -> SearchRequest:
 class NovumRanker:
     """novum's own prior-art search, exactly as ``novum search`` runs it, minus family collapse."""
 
-    def __init__(self, store: Store, index: LexicalIndex, spec: ModeSpec, dense: list[DenseIndex]) -> None:
+    def __init__(self, store: Store, index: LexicalIndex, spec: ModeSpec, dense: list[SemanticIndex]) -> None:
         self.store = store
         self.index = index
         self.spec = spec
@@ -112,7 +112,7 @@ class SimilarRanker:
     """``novum similar`` on the topic's own stored record: its code path (title, abstract and first claim as the
     query, embedded as a passage; its family excluded), minus family collapse, as for every ranker here."""
 
-    def __init__(self, store: Store, index: LexicalIndex, mode: str, dense: list[DenseIndex]) -> None:
+    def __init__(self, store: Store, index: LexicalIndex, mode: str, dense: list[SemanticIndex]) -> None:
         self.store = store
         self.index = index
         self.mode = mode

@@ -246,6 +246,12 @@ class DenseIndex:
     def count(self) -> int:
         return int((~self.deleted).sum())
 
+    def passage_vectors(self, number: str) -> list[tuple[str, Vectors]]:
+        """A stored document's live passages (location, vector) in passage id order (read from the vector file)."""
+        ids = sorted(i for i in self.table.live_ids([number]) if i < len(self.passage_number))
+        vectors = self.vectors()
+        return [(self.passage_location[i], np.asarray(vectors[i], dtype=np.float32)) for i in ids]
+
     def search(self, query: str, filters: Filters | None = None, limit: int = 10) -> list[DenseHit]:
         """Documents ranked by their best passage's cosine similarity to the query, filtered inside the search."""
         if not self.passage_number:

@@ -58,6 +58,11 @@ class SemanticIndex(Protocol):
 
     def count(self) -> int: ...
 
+    @property
+    def docs(self) -> DocTable: ...
+
+    def passage_vectors(self, number: str) -> list[tuple[str, Vectors]]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class DocAttributes:
@@ -132,6 +137,13 @@ class PgVectorIndex:
 
     def close(self) -> None:
         self.conn.close()
+
+    def __del__(self) -> None:
+        # Search paths open these lazily (``existing_dense``) and may drop them unclosed; closing here keeps psycopg
+        # from warning about a connection deleted while open.
+        conn = getattr(self, "conn", None)
+        if conn is not None and not conn.closed:
+            conn.close()
 
     def __enter__(self) -> PgVectorIndex:
         return self
@@ -212,6 +224,16 @@ class PgVectorIndex:
     def count(self) -> int:
         row = self.conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(self.table))).fetchone()
         return int(row[0]) if row else 0
+
+    def passage_vectors(self, number: str) -> list[tuple[str, Vectors]]:
+        """A stored document's passages (location, vector) in the order they were written."""
+        rows = self.conn.execute(
+            sql.SQL("SELECT location, embedding FROM {} WHERE number = %s ORDER BY id").format(
+                sql.Identifier(self.table)
+            ),
+            (number,),
+        ).fetchall()
+        return [(str(r[0]), np.asarray(r[1].to_numpy(), dtype=np.float32)) for r in rows]
 
     def allowed_documents(self, filters: Filters) -> int:
         """How many embedded documents the filters allow (semantic search's result size)."""

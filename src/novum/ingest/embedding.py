@@ -13,10 +13,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from novum.index.dense import DenseIndex, drop_vectors
 from novum.index.embed import EMBEDDERS, load_embedder
 from novum.index.passages import DEFAULT_POLICY, PassagePolicy
+from novum.index.pgvector import PgVectorIndex, SemanticIndex
+from novum.ingest.pg_embedding import PgEmbedding, has_vectors
+from novum.model import Patent
 from novum.store.sqlite import Store
 
 DEFAULT_MODELS = ("bge-small-en",)
@@ -59,28 +63,76 @@ def open_dense(store: Store, models: list[str] | None = None, *, read_only: bool
     ]
 
 
-def rebuild_dense(store: Store, model: str) -> DenseIndex:
+class EmbeddingTarget(Protocol):
+    """Where ``embed_pending`` writes: the faiss ``DenseIndex`` (SQLite store) or ``PgEmbedding`` (PostgreSQL)."""
+
+    model: str
+
+    def pending(self, limit: int = 64, after: str = "") -> list[Patent]: ...
+
+    def pending_count(self) -> int: ...
+
+    def add(self, patents: list[Patent]) -> int: ...
+
+    def save(self) -> None: ...
+
+
+def open_writers(store: Store, models: list[str] | None = None) -> list[EmbeddingTarget]:
+    """What ``novum embed`` and ingest's embedding step write to: pgvector tables when the store is PostgreSQL
+    (the ledger ``novum spark embed`` shares), else the data directory's faiss indexes."""
+    names = models or configured_models(store.data_dir)
+    if store.url is None:
+        return list(open_dense(store, names))
+    return [PgEmbedding(store, load_embedder(name), POLICIES.get(name, DEFAULT_POLICY)) for name in names]
+
+
+def close_target(target: EmbeddingTarget) -> None:
+    """Release a writer's connection (a pgvector writer holds one; a faiss index holds none)."""
+    close = getattr(target, "close", None)
+    if close is not None:
+        close()
+
+
+def rebuild_dense(store: Store, model: str) -> EmbeddingTarget:
     """Drop a model's vectors and open it empty, to be embedded again: the one write that deletes vectors, run
     only by ``novum embed --rebuild`` after a model's identity changed."""
     if model not in EMBEDDERS:
         raise ValueError(f"unknown embedding model {model}; choose from {', '.join(EMBEDDERS)}")
+    if store.url is not None:
+        target = PgEmbedding(store, load_embedder(model), POLICIES.get(model, DEFAULT_POLICY))
+        target.drop()
+        return target
     drop_vectors(store, model)
     return DenseIndex(store, load_embedder(model), POLICIES.get(model, DEFAULT_POLICY))
 
 
 def embedded_models(store: Store) -> list[str]:
-    """Configured models that already hold vectors (checked on disk, without loading any model)."""
+    """Configured models that already hold faiss vectors (checked on disk, without loading any model)."""
     return [m for m in configured_models(store.data_dir) if (store.data_dir / "dense" / m / "vectors.f32").exists()]
 
 
-def existing_dense(store: Store) -> list[DenseIndex]:
-    """Dense indexes that already hold vectors, opened read-only for searching; none when nothing was embedded."""
-    names = embedded_models(store)
-    return open_dense(store, names, read_only=True) if names else []
+def searchable_models(store: Store) -> list[str]:
+    """Configured models search can use: with a PostgreSQL store those whose pgvector table exists, else those
+    with faiss vectors on disk. Asked without loading a model or creating anything."""
+    if store.url is None:
+        return embedded_models(store)
+    return [m for m in configured_models(store.data_dir) if has_vectors(store, m)]
+
+
+def existing_dense(store: Store) -> list[SemanticIndex]:
+    """Semantic indexes that already hold vectors, opened read-only for searching; none when nothing was embedded.
+    A PostgreSQL store is searched in its pgvector tables (filters inside the SQL), never in local faiss files."""
+    names = searchable_models(store)
+    if store.url is None:
+        return list(open_dense(store, names, read_only=True)) if names else []
+    return [
+        PgVectorIndex(store.url, load_embedder(name), POLICIES.get(name, DEFAULT_POLICY), read_only=True, store=store)
+        for name in names
+    ]
 
 
 def embed_pending(
-    dense: DenseIndex,
+    dense: EmbeddingTarget,
     on_progress: EmbedProgress | None = None,
     stop: threading.Event | None = None,
     batch: int = BATCH_DOCUMENTS,
@@ -119,7 +171,7 @@ class EmbeddingWorker(threading.Thread):
     def run(self) -> None:
         try:
             with Store(self.data_dir) as store:  # its own connection: SQLite WAL lets both threads work
-                indexes = open_dense(store, self.models)
+                indexes = open_writers(store, self.models)
                 while not self.stop_now.is_set():
                     finished = self.ingest_done.is_set()  # read before embedding, so nothing stored later is missed
                     for dense in indexes:
@@ -127,6 +179,8 @@ class EmbeddingWorker(threading.Thread):
                     if finished:
                         break
                     time.sleep(0.2)
+                for target in indexes:
+                    close_target(target)
         except BaseException as exc:  # reported by the ingest thread, which owns the terminal
             self.error = exc
 

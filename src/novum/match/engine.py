@@ -22,8 +22,8 @@ import tantivy
 
 from novum.claims.scoring import term_spans
 from novum.errors import NotFoundError
-from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex, segment
+from novum.index.pgvector import SemanticIndex
 from novum.match import MatchError, UnknownFirmError
 from novum.match.explain import Explanation, PassageVectors, dense_ref, explain
 from novum.match.firms import (
@@ -155,14 +155,13 @@ class Matcher:
     """Matching over one data directory. ``dense`` are the semantic indexes to use (none: lexical only)."""
 
     def __init__(
-        self, store: Store, index: LexicalIndex, dense: list[DenseIndex] | None = None, today: dt.date | None = None
+        self, store: Store, index: LexicalIndex, dense: list[SemanticIndex] | None = None, today: dt.date | None = None
     ) -> None:
         self.store = store
         self.index = index
         self.dense = dense or []
         self.today = today
         self.register = NeedsRegister(store)
-        self._passage_ids: dict[str, tuple[int, dict[str, list[int]]]] = {}
         self._vectors: dict[tuple[str, str], npt.NDArray[np.float32]] = {}  # this request's query vectors
 
     @property
@@ -287,7 +286,7 @@ class Matcher:
     # --- explanations -------------------------------------------------------------------------------------------
     def _part_vectors(
         self, parts: list[str], whole: str | None = None
-    ) -> tuple[DenseIndex, npt.NDArray[np.float32]] | None:
+    ) -> tuple[SemanticIndex, npt.NDArray[np.float32]] | None:
         """The need's parts embedded by the best model for their language (e5 reads Chinese; bge English); the
         whole need's query vector is kept for the ranking, so it is embedded once."""
         if not self.dense:
@@ -302,25 +301,12 @@ class Matcher:
             self._vectors[(chosen.model, whole)] = vectors[parts.index(whole) : parts.index(whole) + 1]
         return chosen, vectors
 
-    def stored_vectors(self, number: str, dense: DenseIndex) -> PassageVectors:
-        ids = self._ids(dense).get(number, [])
+    def stored_vectors(self, number: str, dense: SemanticIndex) -> PassageVectors:
+        """A stored document's passage vectors by reference, read through the index (faiss file or pgvector)."""
         by_ref: dict[str, npt.NDArray[np.float32]] = {}
-        if ids:
-            vectors = dense.vectors()
-            for pid in ids:
-                by_ref.setdefault(dense_ref(dense.passage_location[pid]), np.asarray(vectors[pid]))
+        for location, vector in dense.passage_vectors(number):
+            by_ref.setdefault(dense_ref(location), vector)
         return PassageVectors(dense.model, by_ref)
-
-    def _ids(self, dense: DenseIndex) -> dict[str, list[int]]:
-        """Live passage ids of each document, rebuilt when the index has grown since it was read."""
-        count, known = self._passage_ids.get(dense.model, (-1, {}))
-        if count != len(dense.passage_number):
-            known = defaultdict(list)
-            for pid, number in enumerate(dense.passage_number):
-                if not dense.deleted[pid]:
-                    known[number].append(pid)
-            self._passage_ids[dense.model] = (len(dense.passage_number), known)
-        return known
 
     # --- patents to firms and needs -----------------------------------------------------------------------------
     def match_patent(self, number: str, firms: int = 10, needs: int = 10) -> PatentToMarket:

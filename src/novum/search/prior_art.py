@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
-from novum.index.dense import DenseIndex
 from novum.index.embed import load_reranker
 from novum.index.lexical import Filters, LexicalIndex
 from novum.index.passages import passages
+from novum.index.pgvector import SemanticIndex
 from novum.model import Patent
 from novum.search.fusion import reciprocal_rank_fusion
 from novum.store.sqlite import Store
@@ -70,7 +70,7 @@ class Hit:
 
 
 def search(
-    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex] | None = None
+    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[SemanticIndex] | None = None
 ) -> list[Hit]:
     """Run one search. ``dense`` are the semantic indexes to use (required for the semantic and hybrid modes)."""
     return search_page(store, index, request, dense).hits
@@ -87,7 +87,7 @@ class SearchResult:
 
 
 def search_page(
-    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[DenseIndex] | None = None
+    store: Store, index: LexicalIndex, request: SearchRequest, dense: list[SemanticIndex] | None = None
 ) -> SearchResult:
     """One page (``request.offset``, ``request.limit``) of a search, in an order that does not depend on the page.
 

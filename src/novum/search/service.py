@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from novum.errors import QuerySyntaxError
-from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
+from novum.index.pgvector import SemanticIndex
 from novum.model import Patent
 from novum.search.explain import explain_text
 from novum.search.prior_art import MODES, Hit, SearchRequest, search_page
@@ -86,7 +86,7 @@ class SearchPage:
         return rows
 
 
-DenseProvider = Callable[[], list[DenseIndex]]
+DenseProvider = Callable[[], list[SemanticIndex]]
 
 
 class SetLookup(History):
@@ -123,7 +123,7 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
             # a title like "Augmented reality (AR) ... employing same" tried as the query language: free text
             if params.syntax == "query" or deliberate(params.q):
                 raise
-    indexes: list[DenseIndex] = []
+    indexes: list[SemanticIndex] = []
     embedded = bool(params.mode in (None, "semantic", "hybrid") and (indexes := dense()))
     mode = choose_mode(params.mode, embedded)
     request = SearchRequest(

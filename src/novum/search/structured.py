@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from novum.errors import QuerySyntaxError
-from novum.index.dense import DenseIndex
 from novum.index.lexical import Filters, LexicalIndex
+from novum.index.pgvector import SemanticIndex
 from novum.search.fusion import reciprocal_rank_fusion
 from novum.search.prior_art import Hit
 from novum.search.query import History, QueryResult, parse, render_explanation, run_query, split_assignment
@@ -89,7 +89,7 @@ def structured_search(
     filters: Filters,
     limit: int,
     *,
-    dense: list[DenseIndex] | None = None,
+    dense: list[SemanticIndex] | None = None,
     collapse_families: bool = True,
     explain: bool = False,
     history: History | None = None,
@@ -126,7 +126,7 @@ def structured_search(
 
 
 def _with_semantics(
-    result: QueryResult, ranked: list[tuple[str, float]], dense: list[DenseIndex], filters: Filters
+    result: QueryResult, ranked: list[tuple[str, float]], dense: list[SemanticIndex], filters: Filters
 ) -> list[tuple[str, float]]:
     """Fuse BM25 order with the semantic order of the same Boolean set (the set itself never changes)."""
     members = [n for n, _ in ranked]
