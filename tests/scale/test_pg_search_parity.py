@@ -23,6 +23,7 @@ import psycopg
 import pytest
 from pgvector.psycopg import register_vector
 
+from novum.corpus import Corpus
 from novum.eval.datasets import Topic, patsnap_citations, patsnap_free_text, source_numbers
 from novum.index.embed import Vectors, load_embedder
 from novum.index.lexical import Filters, open_index
@@ -30,7 +31,8 @@ from novum.index.pgvector import PgVectorIndex, table_name
 from novum.ingest.embedding import existing_dense, open_dense
 from novum.ingest.pg_embedding import ledger_model
 from novum.ingest.pipeline import Ingester
-from novum.search.service import SearchParams, run_search
+from novum.match.engine import Matcher
+from novum.search.service import SearchParams, find_similar, run_search
 from novum.spark.embed import ledger_model as spark_ledger_model
 from novum.spark.embed import pending_numbers
 from novum.store.sqlite import Store
@@ -196,6 +198,37 @@ def test_cli_search_on_postgres_matches_sqlite(
     on_postgres = json.loads(novum(*args, "--data-dir", str(pg.data_dir), env={"NOVUM_DATABASE_URL": pg.url}))
     assert on_postgres == on_sqlite and on_sqlite
     assert any(h.get("passage") for h in on_postgres)  # hybrid by default: the semantic side found passages
+
+
+def test_server_corpus_similar_and_matching_read_pgvector(
+    stores: tuple[Store, Store, list[Topic]], query_vectors: dict[str, Vectors], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lite, pg, topics = stores
+    assert pg.url is not None
+    monkeypatch.setenv("NOVUM_DATABASE_URL", pg.url)
+    corpus = Corpus(pg.data_dir)  # what `novum serve` shares between requests
+    try:
+        (served,) = corpus.dense()
+        assert isinstance(served, PgVectorIndex) and served.read_only
+        assert corpus.dense()[0] is served  # kept open between requests
+        assert set(corpus.models()) == {MODEL}
+        topic = topics[0]
+        page = run_search(corpus.store(), corpus.index(), params(topic, "hybrid"), corpus.dense)
+        assert [(h.number, h.score) for h in page.hits] == top(pg, topic, "hybrid")
+        number = topic.exclude[0]  # an embedded document: `novum similar` and matching read its stored vectors
+        on_pg = find_similar(corpus.store(), corpus.index(), number, corpus.dense, limit=5, mode="semantic")[1]
+        on_lite = find_similar(lite, open_index(lite), number, lambda: existing_dense(lite), limit=5, mode="semantic")
+        assert [h.number for h in on_pg] and len(on_pg) == len(on_lite[1])
+        for a, b in zip(on_lite[1], on_pg, strict=True):
+            assert b.score == pytest.approx(a.score, abs=1e-5)
+        (faiss_index,) = existing_dense(lite)
+        mine = Matcher(corpus.store(), corpus.index(), corpus.dense()).stored_vectors(number, served)
+        theirs = Matcher(lite, open_index(lite), [faiss_index]).stored_vectors(number, faiss_index)
+        assert mine.by_ref.keys() == theirs.by_ref.keys() and mine.by_ref
+        for ref, vector in theirs.by_ref.items():
+            np.testing.assert_allclose(mine.by_ref[ref], vector, atol=1e-6)
+    finally:
+        corpus.close()
 
 
 def test_novum_embed_on_postgres_writes_pgvector_under_the_spark_ledger(tmp_path: Path, pg_database: str) -> None:
