@@ -44,7 +44,8 @@ def processes_for(documents: int) -> int:
     """How many processes a landscape of ``documents`` uses: one below ``PARALLEL_FROM``, else one per core."""
     if documents < PARALLEL_FROM:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_PROCESSES))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_PROCESSES))
 
 
 def tally_store(
