@@ -35,7 +35,9 @@ from novum.match.engine import Matcher
 from novum.search.service import SearchParams, find_similar, run_search
 from novum.spark.embed import ledger_model as spark_ledger_model
 from novum.spark.embed import pending_numbers
-from novum.store.sqlite import Store
+from novum.store.sqlite import Store, content_hash
+from novum.watch import semantic, service
+from novum.watch.pg_vectors import PgPassageVectors
 from tests.conftest import shared
 from tests.helpers import novum
 
@@ -87,6 +89,9 @@ def stores(tmp_path_factory: pytest.TempPathFactory, pg_node: Any) -> Iterator[t
         with PgVectorIndex(url, dense.embedder) as vectors:
             assert vectors.load_dense(dense, pg.filter_rows()) == dense.count() >= len(wanted)
             vectors.build_index()
+        marks = [(ledger_model(MODEL), p.number, content_hash(p.to_dict())) for p in pg.get_many(wanted).values()]
+        with pg.transaction():  # copied vectors are marked as `novum embed` marks what it embeds
+            pg.db.executemany("INSERT INTO embedded (model, number, content_hash) VALUES (?, ?, ?)", marks)
         yield lite, pg, topics
     finally:
         lite.close()
@@ -229,6 +234,24 @@ def test_server_corpus_similar_and_matching_read_pgvector(
             np.testing.assert_allclose(mine.by_ref[ref], vector, atol=1e-6)
     finally:
         corpus.close()
+
+
+def test_semantic_watch_reads_pgvector_and_alerts_as_on_sqlite(
+    stores: tuple[Store, Store, list[Topic]], query_vectors: dict[str, Vectors], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lite, pg, topics = stores
+    monkeypatch.setattr(semantic, "MIN_SAMPLE", 20)  # the slice embeds ~33 documents; the mechanism is the same
+    assert isinstance(semantic.open_vectors(pg), PgPassageVectors)
+    text = (topics[0].text.split(".")[0])[:200].replace('"', "")
+    reports = []
+    for store in (lite, pg):
+        watch = service.add_watch(store, "close-to-topic", query=f'sem("{text}")', closeness=0.9)
+        (target,) = watch.spec["vectors"]
+        assert target["calibration"]["sample"] >= 20
+        reports.append((target["threshold"], service.trial_watch(store, "close-to-topic", last=400).alerts))
+    (lite_threshold, lite_alerts), (pg_threshold, pg_alerts) = reports
+    assert pg_threshold == pytest.approx(lite_threshold, abs=2e-4)
+    assert lite_alerts and [a.number for a in pg_alerts] == [a.number for a in lite_alerts]
 
 
 def test_novum_embed_on_postgres_writes_pgvector_under_the_spark_ledger(tmp_path: Path, pg_database: str) -> None:

@@ -34,7 +34,7 @@ from novum.search.query.proximity import DocText
 from novum.store.sqlite import Store
 from novum.store.watches import WatchTable
 from novum.watch.model import Alert, Watch
-from novum.watch.semantic import DocumentVectors, PassageVectors, target_matrix
+from novum.watch.semantic import DocumentVectors, StoredVectors, target_matrix
 
 Occur = tantivy.Occur
 ALL: set[str] = set()  # marks a clause that holds for every matched document (compared by identity)
@@ -96,7 +96,7 @@ class Batch:
 def open_batch(
     store: Store,
     feed: list[tuple[int, str]],
-    vectors: PassageVectors | None,
+    vectors: StoredVectors | None,
     *,
     semantic: bool,
     index: LexicalIndex | None = None,
@@ -118,7 +118,7 @@ def open_batch(
         batch.restrict = restrict
         batch.citations = table.citations_of(numbers)
         if semantic and vectors is not None:
-            batch.embedded = table.embedded_numbers(vectors.model, numbers)
+            batch.embedded = table.embedded_numbers(vectors.ledger, numbers)
             batch.vectors = vectors.documents(n for n in numbers if n in batch.embedded)
         yield batch
 

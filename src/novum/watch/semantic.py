@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from novum.index.dense import model_dir
-from novum.ingest.embedding import embedded_models
+from novum.ingest.embedding import embedded_models, searchable_models
 from novum.model import Patent
 from novum.store.sqlite import Store
 from novum.store.watches import WatchTable
@@ -51,6 +51,16 @@ class PassageVectors:
     @property
     def rows(self) -> int:
         return int(self.matrix.shape[0])
+
+    @property
+    def ledger(self) -> str:
+        """The ``embedded`` ledger's name for these vectors (the faiss files' ledger is the model's name)."""
+        return self.model
+
+    def sample_numbers(self, rng: np.random.Generator, size: int) -> list[str]:
+        """The documents of a random sample of ``size`` passages, in number order (a calibration sample)."""
+        ids = rng.choice(self.rows, size=min(self.rows, size), replace=False)
+        return sorted({n for _, n in self.table.passages_by_id(self.model, sorted(int(i) for i in ids))})
 
     def documents(self, numbers: Iterable[str]) -> DocumentVectors:
         """The passage vectors of these documents, grouped per document (documents without vectors are absent)."""
@@ -96,8 +106,28 @@ class DocumentVectors:
         return self.locations[lo + int(np.argmax(self.matrix[lo:hi] @ target))]
 
 
-def open_vectors(store: Store, model: str | None = None) -> PassageVectors | None:
-    """The named model's vectors (default: the first embedded model), or None when nothing is embedded."""
+class StoredVectors(Protocol):
+    """What watches read of a model's stored vectors: ``PassageVectors`` (faiss file) or ``PgPassageVectors``."""
+
+    model: str
+    dim: int
+
+    @property
+    def rows(self) -> int: ...
+
+    @property
+    def ledger(self) -> str: ...
+
+    def documents(self, numbers: Iterable[str]) -> DocumentVectors: ...
+
+    def sample_numbers(self, rng: np.random.Generator, size: int) -> list[str]: ...
+
+
+def open_vectors(store: Store, model: str | None = None) -> StoredVectors | None:
+    """The named model's vectors (default: the first embedded model), or None when nothing is embedded. A
+    PostgreSQL store's vectors are its pgvector tables."""
+    if store.url is not None:
+        return _open_pg_vectors(store, model)
     models = embedded_models(store)
     name = model if model in models else (models[0] if models and model is None else None)
     if name is None:
@@ -112,8 +142,22 @@ def open_vectors(store: Store, model: str | None = None) -> PassageVectors | Non
     return PassageVectors(name, dim, matrix, WatchTable(store))
 
 
+def _open_pg_vectors(store: Store, model: str | None) -> StoredVectors | None:
+    from novum.watch.pg_vectors import PgPassageVectors  # imports this module: imported when first needed
+
+    models = searchable_models(store)
+    name = model if model in models else (models[0] if models and model is None else None)
+    if name is None or store.url is None:
+        return None
+    vectors = PgPassageVectors(store.url, name)
+    if vectors.rows:
+        return vectors
+    vectors.close()
+    return None
+
+
 def claim_targets(
-    store: Store, vectors: PassageVectors | None, model: str, patents: Sequence[Patent]
+    store: Store, vectors: StoredVectors | None, model: str, patents: Sequence[Patent]
 ) -> list[dict[str, Any]]:
     """One target per independent claim of each patent: the stored ``claim N`` vector, else the claim embedded."""
     targets: list[dict[str, Any]] = []
@@ -156,7 +200,7 @@ def text_targets(model: str, texts: Sequence[str]) -> list[dict[str, Any]]:
 
 def calibrate(
     targets: list[dict[str, Any]],
-    vectors: PassageVectors | None,
+    vectors: StoredVectors | None,
     *,
     closeness: float = DEFAULT_CLOSENESS,
     threshold: float | None = None,
@@ -169,8 +213,7 @@ def calibrate(
     sampled = 0
     if threshold is None and vectors is not None and vectors.rows:
         rng = np.random.default_rng(seed)
-        ids = rng.choice(vectors.rows, size=min(vectors.rows, SAMPLE_DOCUMENTS * 4), replace=False)
-        numbers = sorted({n for _, n in vectors.table.passages_by_id(vectors.model, sorted(int(i) for i in ids))})
+        numbers = vectors.sample_numbers(rng, SAMPLE_DOCUMENTS * 4)
         numbers = [n for n in numbers if n not in (exclude or set())][:SAMPLE_DOCUMENTS]
         docs = vectors.documents(numbers)
         sampled = len(docs.numbers)
