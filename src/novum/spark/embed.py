@@ -20,6 +20,7 @@ from novum.index.embed import load_embedder
 from novum.index.passages import DEFAULT_POLICY
 from novum.index.pgvector import PgVectorIndex
 from novum.ingest.embedding import BATCH_DOCUMENTS, POLICIES
+from novum.ingest.pg_embedding import ledger_model  # shared with `novum embed`: one ledger, nothing embedded twice
 from novum.spark.ingest import StoreSpec
 from novum.store.sqlite import Store, content_hash
 
@@ -27,11 +28,6 @@ from novum.store.sqlite import Store, content_hash
 # activations per batch, so the same batches are what make Spark's vectors equal to `novum embed`'s.
 CHUNK_DOCUMENTS = BATCH_DOCUMENTS
 DEFAULT_MODEL = "bge-small-en"
-
-
-def ledger_model(model: str) -> str:
-    """The name the ``embedded`` ledger keeps pgvector embeddings of ``model`` under."""
-    return f"pgvector:{model}"
 
 
 @dataclass(slots=True)
