@@ -183,9 +183,9 @@ def test_dense_search_reads_pgvector_and_matches(
     for topic in dense_topics:
         vector = searching.embedder.embed_queries([topic.text])
         for filters in (Filters(), Filters(before=topic.before, exclude=topic.exclude)):
-            exact = {h.number for h in searching.search_exact(vector, filters, 10)}
-            found = {h.number for h in searching.search_vector(vector, filters, 10)}
-            recalls.append(len(exact & found) / max(len(exact), 1))
+            truth = {h.number for h in searching.search_exact(vector, filters, 10)}
+            walked = {h.number for h in searching.search_vector(vector, filters, 10)}
+            recalls.append(len(truth & walked) / max(len(truth), 1))
     assert np.mean(recalls) >= 0.98
     searching.close()
 
@@ -290,6 +290,7 @@ def test_novum_embed_on_postgres_writes_pgvector_under_the_spark_ledger(tmp_path
         assert marks == (5,)
         newest = store.get(source_numbers(store)[files[4].stem])
         (searching,) = existing_dense(store)
+        assert isinstance(searching, PgVectorIndex)
         assert newest.number in {h.number for h in searching.search(newest.title() or "", limit=3)}
         searching.close()
     assert not (pg / "dense" / MODEL / "vectors.f32").exists()
