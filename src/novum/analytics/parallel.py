@@ -52,25 +52,25 @@ def tally_store(
     store: Store, processes: int, *, snapshot: dict[str, Any], as_of: str | None, cleaner: ApplicantCleaner
 ) -> Tally:
     """The tally of every document of ``store``, read by ``processes`` processes (this one included) and merged in
-    number order. The store is cut into ``CHUNKS`` ranges per process dealt out in turn (process p reads ranges p,
-    p + processes, ...), so no process gets only the costlier records (numbers sort by office, and offices differ).
-    Call it with the cycle collector paused (``collection_paused``): unpickling a worker's tallies builds as many
-    objects as reading records does."""
+    number order. The store is cut into ``CHUNKS`` ranges per process, dealt out in turn (this process reads ranges
+    0, processes, 2 x processes...; the workers the others), so no process gets only the costlier records (numbers
+    sort by office, and offices differ), and this process merges each range as soon as it and those before it are
+    there, while the workers go on. Call it with the cycle collector paused (``collection_paused``): unpickling a
+    worker's tally builds as many objects as reading records does."""
     reader = AnalyticsReader(store)
+    tally = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
     if processes <= 1:
-        tally = new_tally(snapshot=snapshot, as_of=as_of, cleaner=cleaner)
         _add_range(tally, reader, "", None)
         return tally
     bounds = reader.boundaries(processes * CHUNKS)
     ranges = list(zip(["", *bounds], [*bounds, None], strict=True))
     job = _Job(store.data_dir, store.url, snapshot, as_of, cleaner.aliases)
     with ProcessPoolExecutor(processes - 1, mp_context=get_context("spawn")) as pool:
-        theirs = [pool.submit(_worker, job, ranges[p::processes]) for p in range(1, processes)]
-        dealt = [_tally_ranges(job, ranges[::processes], reader, cleaner)] + [future.result() for future in theirs]
-    ordered = [dealt[i % processes][i // processes] for i in range(len(ranges))]
-    for later in ordered[1:]:
-        ordered[0].merge(later)
-    return ordered[0]
+        theirs = {i: pool.submit(_worker, job, *part) for i, part in enumerate(ranges) if i % processes}
+        _add_range(tally, reader, *ranges[0])
+        for i, part in enumerate(ranges[1:], start=1):
+            tally.merge(theirs[i].result() if i in theirs else _range_tally(job, reader, *part))
+    return tally
 
 
 def _add_range(tally: Tally, reader: AnalyticsReader, after: str, through: str | None) -> None:
@@ -78,22 +78,17 @@ def _add_range(tally: Tally, reader: AnalyticsReader, after: str, through: str |
         tally.add(patent)
 
 
-def _worker(job: _Job, ranges: list[tuple[str, str | None]]) -> list[Tally]:
-    """A worker's ranges, read through its own connection to the store (never the caller's). The cycle collector
+def _range_tally(job: _Job, reader: AnalyticsReader, after: str, through: str | None) -> Tally:
+    """The tally of one range, with a cleaner of its own (merged into the caller's with the tally)."""
+    tally = new_tally(snapshot=job.snapshot, as_of=job.as_of, cleaner=ApplicantCleaner(job.aliases))
+    _add_range(tally, reader, after, through)
+    return tally
+
+
+def _worker(job: _Job, after: str, through: str | None) -> Tally:
+    """A worker's range, read through its own connection to the store (never the caller's). The cycle collector
     stays off, as ``collection_paused`` keeps it off in the caller: records are acyclic, and the process is the
     pool's, which ends with the landscape."""
     gc.disable()
     with Store(job.data_dir, job.database_url) as store:
-        return _tally_ranges(job, ranges, AnalyticsReader(store), ApplicantCleaner(job.aliases))
-
-
-def _tally_ranges(
-    job: _Job, ranges: list[tuple[str, str | None]], reader: AnalyticsReader, cleaner: ApplicantCleaner
-) -> list[Tally]:
-    """One tally per range; the first takes ``cleaner``, the others their own (merged into it afterwards)."""
-    tallies = []
-    for index, (after, through) in enumerate(ranges):
-        own = cleaner if index == 0 else ApplicantCleaner(job.aliases)
-        tallies.append(new_tally(snapshot=job.snapshot, as_of=job.as_of, cleaner=own))
-        _add_range(tallies[-1], reader, after, through)
-    return tallies
+        return _range_tally(job, AnalyticsReader(store), after, through)
