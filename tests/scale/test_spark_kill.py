@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,17 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         fixture("us-patentsview-db/ipgxml/ipg050104.small.xml"),
         fixture("us-patentpublicdata/PatentDocument/resources/samples"),
     ]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A master and a 2-core worker of this module's own: the session's shared application (``spark``) holds every
+    core of the shared cluster while it lives, so a second application there would wait for executors forever."""
+    from novum.spark.cluster import start_cluster
+
+    started = start_cluster(tmp_path_factory.mktemp("spark-kill"), cores=2, memory="2g")
+    yield started.url
+    started.stop()
 
 
 def _documents(url: str) -> int:
@@ -139,7 +150,7 @@ def _spark_ingest(inputs: list[Path], master: str, url: str, data: Path) -> list
 
 
 def test_spark_ingest_killed_by_sigkill_is_whole_and_a_rerun_equals_a_single_process_ingest(
-    spark_cluster: str, pg_database: str, inputs: list[Path], tmp_path: Path
+    cluster: str, pg_database: str, inputs: list[Path], tmp_path: Path
 ) -> None:
     with Store(tmp_path / "single") as single:
         counts: IngestCounts = Ingester(single, None).run(inputs)
@@ -147,19 +158,20 @@ def test_spark_ingest_killed_by_sigkill_is_whole_and_a_rerun_equals_a_single_pro
     assert counts.updated == counts.unchanged == 0 and counts.quarantined >= 1  # no number in two files
     assert expected.rows == counts.new == len(expected.raw)
 
-    before = _executors(spark_cluster)  # executors of other applications on the cluster (the tests' session)
     log = tmp_path / "killed.log"
     with open(log, "wb") as out:
         driver = subprocess.Popen(
-            _spark_ingest(inputs, spark_cluster, pg_database, tmp_path / "data"),
+            _spark_ingest(inputs, cluster, pg_database, tmp_path / "data"),
             env=environment(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
         _wait(lambda: driver.poll() is not None or _documents(pg_database) > 0, "no document was committed")
-        mine = _executors(spark_cluster) - before  # the killed application's executor (it committed: it exists)
+        mine = _executors(cluster)  # the killed application's executor (it committed: it exists)
         groups = _python_groups(mine)
         os.killpg(driver.pid, signal.SIGKILL)  # the Python driver and its JVM (pyspark starts it in the group)
     finally:
+        if driver.poll() is None:  # the wait failed: do not leave the driver running
+            os.killpg(driver.pid, signal.SIGKILL)
         driver.wait()
     assert driver.returncode == -signal.SIGKILL, log.read_text()[-3000:]  # killed, not finished before the kill
     assert mine and groups, (mine, groups)
@@ -190,8 +202,8 @@ def test_spark_ingest_killed_by_sigkill_is_whole_and_a_rerun_equals_a_single_pro
     )
 
     rerun = subprocess.run(
-        _spark_ingest(inputs, spark_cluster, pg_database, tmp_path / "data"),
-        env=environment(), capture_output=True, text=True, check=False,
+        _spark_ingest(inputs, cluster, pg_database, tmp_path / "data"),
+        env=environment(), capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     summary: dict[str, Any] = json.loads(rerun.stdout)
