@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,7 @@ def test_ranges_cover_the_store_once(patsnap_dir: Path) -> None:
 def test_small_stores_stay_in_one_process() -> None:
     assert processes_for(PARALLEL_FROM - 1) == 1
     assert processes_for(PARALLEL_FROM) >= 1
+    cores = len(os.sched_getaffinity(0))
+    assert processes_for(PARALLEL_FROM, load=0.0) == min(cores, 8)
+    assert processes_for(PARALLEL_FROM, load=1.0) == min(cores, 8)  # our own work in the load average
+    assert processes_for(PARALLEL_FROM, load=cores + 1.0) == 1  # every core busy with other work: one process

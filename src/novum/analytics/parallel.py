@@ -40,12 +40,19 @@ class _Job:
     aliases: Aliases
 
 
-def processes_for(documents: int) -> int:
-    """How many processes a landscape of ``documents`` uses: one below ``PARALLEL_FROM``, else one per core."""
+def processes_for(documents: int, load: float | None = None) -> int:
+    """How many processes a landscape of ``documents`` uses: one below ``PARALLEL_FROM``, else one per idle core.
+
+    A second process costs about a third more CPU in all (its start, pickled tallies, the merge), so it only pays
+    when its core is free: on a busy machine (other jobs, other requests of the server) a parallel landscape took
+    longer than one process. ``load`` is the one-minute load average (``os.getloadavg``) unless given."""
     if documents < PARALLEL_FROM:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES))
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    idle = int(cores - max(load - 1.0, 0.0) + 0.5)  # one unit of the load may be this process's own work
+    return max(1, min(cores, idle, MAX_PROCESSES))
 
 
 def tally_store(
