@@ -40,7 +40,7 @@ from novum.search.query import History, render_history
 from novum.search.service import SearchParameterError, SearchParams, find_similar, run_search
 from novum.store.lock import writer_lock
 from novum.store.sqlite import DATABASE_URL_ENV, Store
-from novum.watch.service import after_ingest
+from novum.watch.service import RunReport, after_ingest
 
 app = typer.Typer(
     help="novum: ingest patent publications, search prior art, from the command line.",
@@ -188,14 +188,20 @@ def ingest(
             ],
         )
     )
+    print_ingest_outcome(watched, ingester.problems, show_problems)
+
+
+def print_ingest_outcome(watched: RunReport, problems: list[str], show_problems: int) -> None:
+    """What an ingest leaves to say after its counts, for `novum ingest` and `novum spark ingest`: the watches
+    that ran on the new documents, and the first quarantined records with their reasons."""
     if watched.watches:
         from novum.cli.watch_cmd import print_report
 
         print_report(watched)
-    for problem in ingester.problems[:show_problems]:
+    for problem in problems[:show_problems]:
         errors.print(f"[yellow]quarantined[/yellow] {problem}", markup=True, highlight=False)
-    if len(ingester.problems) > show_problems:
-        errors.print(f"... and {len(ingester.problems) - show_problems} more (see `novum stats`)")
+    if len(problems) > show_problems:
+        errors.print(f"... and {len(problems) - show_problems} more (see `novum stats`)")
 
 
 @app.command("search")

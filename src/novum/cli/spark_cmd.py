@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from novum.cli.app import DataDir, app, data_dir
+from novum.cli.app import DataDir, app, data_dir, print_ingest_outcome
 from novum.cli.output import OutputFormat, console, counts_table, emit_json, emit_rows, errors
 from novum.errors import NovumError
 from novum.store.lock import writer_lock
@@ -129,14 +129,7 @@ def ingest(
         emit_json({**summary, "problems": result.problems})
         return
     console.print(counts_table("spark ingest summary", summary.items()))
-    if watched.watches:
-        from novum.cli.watch_cmd import print_report
-
-        print_report(watched)
-    for problem in result.problems[:show_problems]:
-        errors.print(f"[yellow]quarantined[/yellow] {problem}", markup=True, highlight=False)
-    if len(result.problems) > show_problems:
-        errors.print(f"... and {len(result.problems) - show_problems} more (see `novum stats`)")
+    print_ingest_outcome(watched, result.problems, show_problems)
 
 
 @spark_app.command("embed")
