@@ -225,7 +225,7 @@ def _describe(needs: list[NeedTopic], corpus: str) -> None:
 
 # --- latency ----------------------------------------------------------------------------------------------------
 def build_latency_store(
-    work: Path, size: int, real: list[dict[str, Any]], ids: dict[str, list[int]], vectors: np.ndarray
+    work: Path, size: int, real: list[dict[str, Any]], first_vector: dict[str, np.ndarray]
 ) -> tuple[Store, LexicalIndex, float]:
     """The replicated store: records with new numbers, each with its original's bge vector (plus noise)."""
     import gzip
@@ -251,7 +251,7 @@ def build_latency_store(
     rng = np.random.default_rng(7)
     with open(dense.vector_file, "wb") as out:
         for i, (_, original) in enumerate(made):
-            row = np.asarray(vectors[ids[original][0]], dtype=np.float32)
+            row = np.array(first_vector[original], dtype=np.float32)
             if i >= len(real):
                 row = row + rng.normal(0, 0.01, row.shape).astype(np.float32)
                 row /= np.linalg.norm(row)
@@ -273,8 +273,10 @@ def latency(size: int, queries: int) -> None:
     (dense_source,) = [d for d in source.dense if d.model == "bge-small-en"]
     with open(match_data.WORK / "novum-match-nvidia.jsonl", encoding="utf-8") as handle:
         real = [json.loads(line) for line in handle]
-    ids = source._ids(dense_source)
-    vectors = dense_source.vectors()
+    first_vector = {}  # each real document's first passage vector, copied (with noise) to its replicas
+    for record in real:
+        number = f"US{record['doc_number']}{record.get('kind', '')}"
+        first_vector[number] = dense_source.passage_vectors(number)[0][1]
     work = match_data.WORK / f"novum-match-latency-{size}"  # built once, reused by later runs
     if (work / "data" / "novum.db").exists():
         store = Store(work / "data")
@@ -285,7 +287,7 @@ def latency(size: int, queries: int) -> None:
             sys.exit(f"{work} holds {built:,} documents, not {size:,}: delete it to rebuild")
     else:
         work.mkdir(parents=True)
-        store, index, ingest_s = build_latency_store(work, size, real, ids, vectors)
+        store, index, ingest_s = build_latency_store(work, size, real, first_vector)
     dense = DenseIndex(store, load_embedder("bge-small-en"))
     matcher = Matcher(store, index, [dense])
     rng_q = random.Random(3)
