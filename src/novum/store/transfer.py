@@ -193,20 +193,12 @@ def _copy_table(
     columns = _columns(target, table)
     copy.already = _count(target, table)
     last = _last_key(target, table, key)
-    order = ", ".join(key)
-    while True:
-        where = f"WHERE ({order}) > ({', '.join('?' * len(key))})" if last else ""
-        rows = source.db.execute(
-            f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {order} LIMIT ?", (*(last or ()), batch)
-        ).fetchall()
-        if not rows:
-            return
+    for rows in _key_pages(source, table, columns, key, last, batch):
         with target.transaction():
             _insert(target, table, columns, rows)
             copy.copied += len(rows)
             if hook is not None:
                 hook(table, copy.already + copy.copied)
-        last = tuple(rows[-1][columns.index(k)] for k in key)
 
 
 def _insert(target: Store, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
@@ -252,18 +244,24 @@ def _rows(store: Store, table: str, batch: int) -> Iterator[Sequence[Any]]:
                 return
             yield from store.select_in(sql, [r[0] for r in found])
             last = found[-1][0]
-    key = KEYS[table]
+    for page in _key_pages(store, table, columns, KEYS[table], None, batch):
+        yield from page
+
+
+def _key_pages(
+    store: Store, table: str, columns: list[str], key: tuple[str, ...], after: tuple[Any, ...] | None, batch: int
+) -> Iterator[list[Any]]:
+    """The table's rows after the key ``after`` (from the start when None), in key order, ``batch`` at a time."""
     order = ", ".join(key)
-    last_key: tuple[Any, ...] | None = None
     while True:
-        where = f"WHERE ({order}) > ({', '.join('?' * len(key))})" if last_key else ""
+        where = f"WHERE ({order}) > ({', '.join('?' * len(key))})" if after else ""
         found = store.db.execute(
-            f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {order} LIMIT ?", (*(last_key or ()), batch)
+            f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {order} LIMIT ?", (*(after or ()), batch)
         ).fetchall()
         if not found:
             return
-        yield from found
-        last_key = tuple(found[-1][columns.index(k)] for k in key)
+        yield found
+        after = tuple(found[-1][columns.index(k)] for k in key)
 
 
 def _canonical(row: Sequence[Any]) -> bytes:
