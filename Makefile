@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: setup sysdeps demo serve test lint bench clean
+.PHONY: setup sysdeps demo serve test lint bench bench-scale clean
 
 setup: $(STAMP) sysdeps
 
@@ -68,6 +68,14 @@ bench: setup
 	$(BIN)/python bench/match_data.py nvidia patsnap --embed && $(BIN)/python bench/match_data.py usapi
 	$(BIN)/python bench/match_bench.py quality
 	$(BIN)/python bench/match_bench.py latency
+
+# The scale-out figures at 200k and 1M documents (docs/benchmarks.md): about 1.5 hours on 2 cores.
+bench-scale: setup
+	$(BIN)/python bench/scale_bench.py --docs 200000
+	$(BIN)/python bench/scale_bench.py --docs 1000000
+	$(BIN)/python bench/scale_bench.py --docs 1000000 --parts dense --ef-search 100,400,1000
+	for m in 16 32; do $(BIN)/python bench/scale_bench.py --docs 100000 --real 1887 --hnsw-m $$m --parts dense --queries 30; done
+	$(BIN)/python bench/spark_bench.py --replicate 1000000 --shards 16 --single-files 4 --weekly-files 0 --embed-docs 0
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

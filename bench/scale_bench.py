@@ -166,6 +166,25 @@ def knn_rows(label: str, index: PgVectorIndex, queries: np.ndarray, filters: Fil
     return rows
 
 
+def unfiltered_rows(index: PgVectorIndex, queries: np.ndarray, efs: list[int]) -> list[tuple[str, ...]]:
+    """Unfiltered kNN at several ``hnsw.ef_search`` values against exact search: recall@10, and how far the HNSW
+    top 10's mean score falls below the exact top 10's (near-ties between replicated copies cost recall, not
+    quality, when that gap is tiny)."""
+    items: list[np.ndarray] = list(queries)
+    _, _, exact = timed(items, lambda q: index.search_exact(q[None, :], Filters(), 10))
+    best = [statistics.fmean(h.score for h in hits) for hits in exact]
+    rows: list[tuple[str, ...]] = []
+    default = index.ef_search
+    for ef in efs:
+        index.ef_search = ef
+        p50, p95, found = timed(items, lambda q: index.search_vector(q[None, :], Filters(), 10))
+        gap = statistics.fmean(b - statistics.fmean(h.score for h in got) for b, got in zip(best, found, strict=True))
+        rows.append((f"1 node, no filter: HNSW, ef_search {ef}", f"{recall(found, exact):.3f}", f"{p50:.1f}",
+                     f"{p95:.1f}", f"top-10 mean score {gap:.4f} below exact"))  # fmt: skip
+    index.ef_search = default
+    return rows
+
+
 def same_top(single: list[LexicalHit], sharded: list[LexicalHit]) -> bool:
     """Same scores rank by rank and the same documents, except that documents tied in score may swap."""
     if len(single) != len(sharded):
@@ -186,6 +205,9 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=2, help="shard nodes behind the fdw coordinator")
     parser.add_argument("--lexical-shards", type=int, default=4, help="tantivy shards")
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--real", type=int, help="replicate only the first N real documents (more copies of each)")
+    parser.add_argument("--hnsw-m", type=int, default=16, help="HNSW m (links per node; 2m on the bottom layer)")
+    parser.add_argument("--ef-search", default="100,400", help="hnsw.ef_search values for the unfiltered rows")
     parser.add_argument("--parts", default="dense,fdw,lexical,hybrid", help="which parts to run (comma-separated)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so the nodes below are stopped on the way out
@@ -194,6 +216,8 @@ def main() -> None:
         sys.exit(f"corpus not found: {CORPUS}")
     records = load_corpus()
     vectors = base_vectors(records)
+    if args.real:
+        records, vectors = records[: args.real], vectors[: args.real]
     rng = random.Random(11)
     asked = [records[i]["title"] for i in rng.sample(range(len(records)), args.queries)]
     embedder = load_embedder("bge-small-en")
@@ -201,8 +225,9 @@ def main() -> None:
     filters, share = one_percent(records, args.docs)
     work = Path(tempfile.mkdtemp(prefix="novum-scale-"))
     table: list[tuple[str, ...]] = []
-    notes: list[str] = [f"{args.docs:,} documents, 1 passage each; 1% filter {filters.cpc} before {filters.before}"
-                        f" keeps {share:.2%}; {args.queries} queries (real titles)"]  # fmt: skip
+    notes: list[str] = [f"{args.docs:,} documents ({len(records):,} real ones, HNSW m {args.hnsw_m}), 1 passage each;"
+                        f" 1% filter {filters.cpc} before {filters.before} keeps {share:.2%};"
+                        f" {args.queries} queries (real titles)"]  # fmt: skip
     nodes = []
     try:
         single = through = None
@@ -214,7 +239,7 @@ def main() -> None:
             single.copy_rows(dense_rows(records, vectors, args.docs))
             copy_s = time.perf_counter() - started
             started = time.perf_counter()
-            single.build_index()
+            single.build_index(m=args.hnsw_m)
             build_s = time.perf_counter() - started
             heap, graph, total = single.conn.execute(
                 "SELECT pg_table_size(%s), pg_relation_size(%s), pg_total_relation_size(%s)",
@@ -248,7 +273,7 @@ def main() -> None:
         )
         if single is not None and "dense" in parts:
             table += knn_rows("1 node, 1% filter", single, queries, filters)
-            table += knn_rows("1 node, no filter", single, queries[:30], Filters())[1:2]
+            table += unfiltered_rows(single, queries[:30], [int(ef) for ef in args.ef_search.split(",")])
         if through is not None and "fdw" in parts:
             table += knn_rows(f"fdw coordinator + {args.shards} shards, 1% filter", through, queries, filters)
         if lexical is not None and "lexical" in parts:

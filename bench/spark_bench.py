@@ -3,7 +3,8 @@ the single-process pipeline, in the same run, on the same real files.
 
 Workloads (both written under a temporary folder, removed after):
   * the 18,880-patent US corpus (../shared/data/corpus/us-api-patents, 3 JSONL files) cut into ``--shards`` files
-    of consecutive records, as a folder of weekly files would be;
+    of consecutive records, as a folder of weekly files would be; with ``--replicate N``, the corpus extended to N
+    records by bench/scale_bench.py's method (renumbered copies, filing dates moved back);
   * ``--weekly-files`` replicated weekly-size USPTO XML files of ``--weekly-docs`` documents each: the 13 real v4.x
     fixture grants and applications repeated (as in bench/ingest_bench.py), every copy with a unique number. A
     throughput test, not a week's variety.
@@ -12,11 +13,14 @@ updates the lexical index (the Spark driver would do that after the job, as the 
 batches). Spark's time is the job alone; the cluster's and the session's start-up, a first job that starts the
 executors' Python workers and imports novum in them, and a 420-document warm-up ingest through both paths (first
 parses, JIT, connections) are reported apart. A second Spark run over the same files (everything already done: the
-resume path) is timed too. Then ``--embed-docs`` corpus records are embedded into pgvector both ways. "CPU s" is
-the CPU time of every process involved (driver and its JVM, Spark master, worker, executors and Python workers,
-PostgreSQL server and backends) during the run; "cores busy" is CPU s / wall.
+resume path) is timed too. With ``--single-files N`` the single process ingests only the first N files (at 1M
+documents its whole run would take most of an hour here) and the two are compared by throughput (docs/s). Then
+``--embed-docs`` corpus records are embedded into pgvector both ways. "CPU s" is the CPU time of every process
+involved (driver and its JVM, Spark master, worker, executors and Python workers, PostgreSQL server and backends)
+during the run; "cores busy" is CPU s / wall.
 
     python bench/spark_bench.py [--shards 8] [--weekly-files 4] [--weekly-docs 500] [--cores 2] [--limit N]
+    python bench/spark_bench.py --replicate 1000000 --shards 16 --single-files 4 --weekly-files 0 --embed-docs 0
 """
 
 from __future__ import annotations
@@ -52,6 +56,31 @@ def shard_corpus(folder: Path, shards: int, limit: int | None) -> tuple[list[Pat
         path.write_bytes(b"\n".join(lines[index * size : (index + 1) * size]) + b"\n")
         files.append(path)
     return files, len(lines)
+
+
+def replicated_corpus(folder: Path, shards: int, size: int) -> list[Path]:
+    """The corpus extended to ``size`` records as bench/scale_bench.py extends it: record i is real record i mod
+    18,880 (copy c = i div 18,880), renumbered US3 + 7 digits of i, its filing date moved back c mod 15 years; the
+    text is the real record's. Written as ``shards`` JSONL files of consecutive records."""
+    import json
+
+    lines = [line for path in sorted(CORPUS.glob("*.jsonl")) for line in path.read_bytes().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    folder.mkdir(parents=True)
+    per_file = -(-size // shards)
+    files = []
+    for index in range(shards):
+        path = folder / f"us-api-replicated-{index:02d}.jsonl"
+        with open(path, "w", encoding="utf-8") as out:
+            for i in range(index * per_file, min(size, (index + 1) * per_file)):
+                record = dict(records[i % len(records)])
+                copy = i // len(records)
+                record["number"] = f"3{i:07d}"
+                if record.get("date"):
+                    record["date"] = f"{int(record['date'][:4]) - copy % 15}{record['date'][4:]}"
+                out.write(json.dumps(record) + "\n")
+        files.append(path)
+    return files
 
 
 def weekly_files(folder: Path, count: int, documents: int) -> list[Path]:
@@ -198,6 +227,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shards", type=int, default=8, help="JSONL files the US corpus is cut into")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N corpus records")
+    parser.add_argument("--replicate", type=int, default=None,
+                        help="ingest the corpus replicated to N records (as scale_bench.py does) instead")  # fmt: skip
+    parser.add_argument("--single-files", type=int, default=None,
+                        help="the single process ingests only the first N files (Spark all of them)")  # fmt: skip
     parser.add_argument("--weekly-files", type=int, default=4)
     parser.add_argument("--weekly-docs", type=int, default=500)
     parser.add_argument("--cores", type=int, default=2, help="executor cores the worker offers")
@@ -214,7 +247,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="novum-spark-bench-"))
     node = cluster = None
     try:
-        corpus, records = shard_corpus(work / "corpus", args.shards, args.limit)
+        if args.replicate:
+            corpus, records = replicated_corpus(work / "corpus", args.shards, args.replicate), args.replicate
+        else:
+            corpus, records = shard_corpus(work / "corpus", args.shards, args.limit)
         weekly = weekly_files(work / "weekly", args.weekly_files, args.weekly_docs)
         weekly_mb = sum(p.stat().st_size for p in weekly) / 1e6
         corpus_mb = sum(p.stat().st_size for p in corpus) / 1e6
@@ -238,22 +274,27 @@ def main() -> None:
             roots = [os.getpid(), postmaster_pid(work / "pg"), cluster.master_pid, cluster.worker_pid]
             print("| workload | run | tasks | documents | seconds | docs/s | vs single process | CPU s | cores busy |")
             print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+            what = "US corpus replicated" if args.replicate else "US corpus"
             plans = [
-                (f"US corpus, {records:,} records in {len(corpus)} JSONL files ({corpus_mb:.0f} MB)", corpus),
+                (f"{what}, {records:,} records in {len(corpus)} JSONL files ({corpus_mb:,.0f} MB)", corpus),
                 (f"replicated weekly XML, {len(weekly)} files x {args.weekly_docs} docs ({weekly_mb:.0f} MB)", weekly),
             ]
+            plans = [(label, files) for label, files in plans if files]
             for number, (label, files) in enumerate(plans if not args.embed_only else []):
                 url = fresh_database(node.url, f"single_{number}")
                 own, cpu = os.times(), cpu_seconds(roots[1:2])
-                docs, single_s = single_process(files, work / f"single-{number}", url)
+                alone = files[: args.single_files] if args.single_files else files
+                docs, single_s = single_process(alone, work / f"single-{number}", url)
                 cpu = cpu_seconds(roots[1:2]) - cpu + own_cpu(own)
-                print(f"| {label} | single process | 1 | {docs:,} | {single_s:.1f} | {docs / single_s:,.0f} | 1.00x |"
-                      f" {cpu:.1f} | {cpu / single_s:.2f} |")  # fmt: skip
+                part = f" (first {len(alone)} of {len(files)} files)" if len(alone) < len(files) else ""
+                print(f"| {label} | single process{part} | 1 | {docs:,} | {single_s:.1f} | {docs / single_s:,.0f} |"
+                      f" 1.00x | {cpu:.1f} | {cpu / single_s:.2f} |")  # fmt: skip
+                single_rate = docs / single_s
                 url = fresh_database(node.url, f"spark_{number}")
                 cpu = cpu_seconds(roots)
                 docs, tasks, spark_s = spark_run(session, files, work / f"spark-{number}", url)
                 cpu = cpu_seconds(roots) - cpu
-                speedup = single_s / spark_s
+                speedup = docs / spark_s / single_rate  # throughputs, as the runs may ingest different counts
                 print(f"| {label} | spark, {args.cores} executor cores | {tasks} | {docs:,} | {spark_s:.1f} |"
                       f" {docs / spark_s:,.0f} | {speedup:.2f}x | {cpu:.1f} | {cpu / spark_s:.2f} |")  # fmt: skip
                 cpu = cpu_seconds(roots)
