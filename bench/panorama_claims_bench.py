@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from novum.claims.chart import ClaimSource, chart_claim
-from novum.claims.scoring import HybridScorer, LexicalScorer, PassageScorer, SemanticScorer
+from novum.claims.scoring import CrossScorer, HybridScorer, LexicalScorer, PassageScorer, SemanticScorer
 from novum.claims.tree import lineage
 from novum.index.lexical import LexicalIndex
 from novum.model import Claim, Patent
@@ -126,7 +126,7 @@ def main() -> int:
     methods["elements found (>= 0.5) first, lexical"] = lambda item: coverage_ranking(item, lexical_factory, True)
     notes: list[str] = []
     # bge-small-en (the search's model) and novum's own phrase model trained on PPPM (scripts/train_phrase_model.py)
-    for model in ([] if args.no_semantic else ["bge-small-en", "phrase-minilm"]):
+    for model in [] if args.no_semantic else ["bge-small-en", "phrase-minilm"]:
         try:
             from novum.index.embed import load_embedder
 
@@ -137,11 +137,25 @@ def main() -> int:
                 assert isinstance(lexical, LexicalScorer)
                 return HybridScorer(lexical, semantic)
 
-            methods[f"element coverage, hybrid ({semantic.embedder.name})"] = (
-                lambda item, factory=hybrid_factory: coverage_ranking(item, factory)
+            methods[f"element coverage, hybrid ({semantic.embedder.name})"] = lambda item, factory=hybrid_factory: (
+                coverage_ranking(item, factory)
             )
         except Exception as exc:  # noqa: BLE001 - report any model failure and still print the lexical figures
             notes.append(f"hybrid scorer with {model} skipped: {exc}")
+    if not args.no_semantic:  # novum's phrase cross-encoder (scripts/train_phrase_cross_encoder.py)
+        try:
+            from novum.index.embed import load_phrase_cross
+
+            cross = CrossScorer(load_phrase_cross())
+
+            def cross_factory(references: list[Patent]) -> PassageScorer:
+                lexical = lexical_factory(references)
+                assert isinstance(lexical, LexicalScorer)
+                return HybridScorer(lexical, cross)
+
+            methods["element coverage, hybrid (phrase-cross)"] = lambda item: coverage_ranking(item, cross_factory)
+        except Exception as exc:  # noqa: BLE001
+            notes.append(f"hybrid scorer with phrase-cross skipped: {exc}")
     silver = any(item.silver for item in items)
     header = "| ranking of the 8 candidates | gold@1 | gold@3 |" + (
         " gold+silver@1 | gold+silver@3 |" if silver else ""

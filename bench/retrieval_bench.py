@@ -179,7 +179,12 @@ def other_tables(
             gold = [pano.measures["gold@1"], pano.measures["gold@3"]]
             rows.append([ranker.name, *(free.measures[m] for m in FREE_TEXT), *gold])
     started = time.perf_counter()
-    pppm = runner.evaluate_pppm(datasets.pppm_pairs(root), available_phrase_models())
+    phrases = datasets.pppm_pairs(root)
+    pppm = runner.evaluate_pppm(phrases, available_phrase_models())
+    try:  # novum's phrase cross-encoder (scripts/train_phrase_cross_encoder.py), when its weights are present
+        pppm.append(runner.evaluate_pppm_cross(phrases))
+    except NovumError as exc:
+        notes.append(f"PPPM: phrase-cross skipped: {exc}")
     notes.append(f"PPPM: {pppm[0].pairs:,} validation pairs in {time.perf_counter() - started:.0f} s")
     return [
         ("Free-text topics (2) and PANORAMA PAR4PC (10 claims x 8 candidates)", OTHER_HEADERS, rows),

@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 from novum.claims.chart import DEFAULT_THRESHOLD, chart_claim, source_from_patent, source_from_text
 from novum.claims.passages import passages
-from novum.claims.scoring import HybridScorer, LexicalScorer, SemanticScorer, matched_spans, terms
+from novum.claims.scoring import CrossScorer, HybridScorer, LexicalScorer, SemanticScorer, matched_spans, terms
 from novum.model import Patent
 
 
@@ -109,3 +109,48 @@ def test_hybrid_scorer_embeds_a_shortlist_and_caches(ep_patent: Patent, us_paten
     before = embedder.calls
     chart_claim(source, [ep_patent, us_patent], scorer)
     assert embedder.calls == before  # everything came from the cache
+
+
+class OverlapPairModel:
+    """A stand-in cross-encoder: the logit grows with the words the two texts share. Counts the pairs it scores."""
+
+    name = "test-pairs"
+    version = "test"
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+
+    def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]:
+        self.pairs.extend(pairs)
+        return [len(set(a.lower().split()) & set(b.lower().split())) - 3.0 for a, b in pairs]
+
+
+def test_cross_scorer_reads_each_elements_own_shortlist_once(ep_patent: Patent, us_patent: Patent) -> None:
+    model = OverlapPairModel()
+    lexical = LexicalScorer().fit(p for ref in (ep_patent, us_patent) for p in passages(ref))
+    scorer = HybridScorer(lexical, CrossScorer(model), shortlist=2)
+    source = source_from_patent(ep_patent, 1)
+    chart = chart_claim(source, [ep_patent, us_patent], scorer)
+    assert chart.scorer == "hybrid:lexical+cross:test-pairs"
+    assert chart.references[0].number == ep_patent.number and chart.references[0].missing == []
+    rows = len(source.rows())
+    assert 0 < len(model.pairs) <= rows * 2 * 2  # two passages per element, per reference: no full matrix
+    assert len(set(model.pairs)) == len(model.pairs)
+    scored = len(model.pairs)
+    chart_claim(source, [ep_patent, us_patent], scorer)
+    assert len(model.pairs) == scored  # every pair came from the cache
+    matrix = CrossScorer(model).score(["alpha beta gamma delta"], passages(us_patent)[:3])
+    assert matrix.shape == (1, 3) and ((matrix > 0.0) & (matrix < 1.0)).all()  # a sigmoid of the logit
+
+
+def test_semantic_english_charts_use_the_phrase_cross_encoder(ep_patent: Patent, us_patent: Patent) -> None:
+    from novum.claims.charting import chart_scorer
+
+    source = source_from_patent(ep_patent, 1)
+    scorer, models = chart_scorer([ep_patent, us_patent], source, semantic=True)
+    assert models["model"].startswith("phrase-cross (novum:models/phrase-cross")
+    chart = chart_claim(source, [ep_patent, us_patent], scorer)
+    assert chart.scorer == "hybrid:lexical+cross:phrase-cross"
+    own, other = chart.references
+    assert own.missing == [] and own.score > other.score  # the claim's own publication discloses every element
+    assert [r.number for r in chart.ranked()] == ["EP3404678B1", "US11147202B2"]

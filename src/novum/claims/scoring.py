@@ -223,12 +223,44 @@ class SemanticScorer:
         return self.rescale(self.cosine(queries, [p.text for p in passages]))
 
 
+class PairModel(Protocol):
+    """What the cross scorer needs from ``novum.index.embed.load_phrase_cross()``."""
+
+    name: str
+    version: str
+
+    def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]: ...
+
+
+class CrossScorer:
+    """A cross-encoder reads the element and the passage together; the sigmoid of its logit is the score (the
+    phrase model is trained on [0, 1] similarity labels, so no calibration). One model pass per pair, cached by
+    pair, so the hybrid scorer gives it each element's own shortlist rather than every passage."""
+
+    def __init__(self, model: PairModel) -> None:
+        self.model = model
+        self.name = f"cross:{model.name}"
+        self.version = str(getattr(model, "version", "?"))
+        self._scores: dict[tuple[str, str], float] = {}
+
+    def score_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._scores))
+        if missing:
+            logits = self.model.score_pairs(missing)
+            self._scores.update((pair, 1.0 / (1.0 + math.exp(-x))) for pair, x in zip(missing, logits, strict=True))
+        return [self._scores[pair] for pair in pairs]
+
+    def score(self, queries: Sequence[str], passages: Sequence[Passage]) -> Matrix:
+        pairs = [(q, p.text) for q in queries for p in passages]
+        return np.array(self.score_pairs(pairs), dtype=np.float64).reshape(len(queries), len(passages))
+
+
 class HybridScorer:
     """A weighted mix of lexical and semantic scores. Only a shortlist of passages (the lexical top few per
     element) is embedded: a CPU embeds ~30 passages/s, a long description has hundreds of paragraphs."""
 
     def __init__(
-        self, lexical: LexicalScorer, semantic: SemanticScorer, weight: float = 0.5, shortlist: int = 8
+        self, lexical: LexicalScorer, semantic: SemanticScorer | CrossScorer, weight: float = 0.5, shortlist: int = 8
     ) -> None:
         self.lexical = lexical
         self.semantic = semantic
@@ -241,7 +273,14 @@ class HybridScorer:
         lexical = self.lexical.score(queries, passages)
         if not len(passages) or not len(queries):
             return lexical
-        keep = sorted({int(j) for row in lexical for j in np.argsort(-row)[: self.shortlist]})
+        shortlists = [[int(j) for j in np.argsort(-row)[: self.shortlist]] for row in lexical]
         semantic = np.zeros_like(lexical)
-        semantic[:, keep] = self.semantic.score(queries, [passages[j] for j in keep])
+        if isinstance(self.semantic, CrossScorer):  # each element against its own shortlist only
+            cells = [(i, j) for i, row in enumerate(shortlists) for j in row]
+            found = self.semantic.score_pairs([(queries[i], passages[j].text) for i, j in cells])
+            for (i, j), value in zip(cells, found, strict=True):
+                semantic[i, j] = value
+        else:
+            keep = sorted({j for row in shortlists for j in row})
+            semantic[:, keep] = self.semantic.score(queries, [passages[j] for j in keep])
         return self.weight * lexical + (1.0 - self.weight) * semantic

