@@ -104,14 +104,11 @@ def main() -> int:
 
 def onnx_pearson(path: Path, out: Path, valid: list[pt.Pair], max_tokens: int) -> float:
     """Validation Pearson (plain pairs) of an exported model run as novum runs it, on the sigmoid of its logit."""
-    import math
-
     sys.path.insert(0, str(REPO / "src"))
     from novum.index.embed import CrossEncoder
 
     scorer = CrossEncoder(out, model_file=path.name, max_tokens=max_tokens, batch_size=64)
-    logits = scorer.score_pairs([(a, b) for a, b, _, _ in valid])
-    return pt.pearson([1.0 / (1.0 + math.exp(-x)) for x in logits], [s for _, _, s, _ in valid])
+    return pt.pearson(scorer.probabilities([(a, b) for a, b, _, _ in valid]), [s for _, _, s, _ in valid])
 
 
 if __name__ == "__main__":

@@ -112,7 +112,8 @@ def test_hybrid_scorer_embeds_a_shortlist_and_caches(ep_patent: Patent, us_paten
 
 
 class OverlapPairModel:
-    """A stand-in cross-encoder: the logit grows with the words the two texts share. Counts the pairs it scores."""
+    """A stand-in cross-encoder: the probability grows with the words the two texts share. Counts the pairs it
+    scores."""
 
     name = "test-pairs"
     version = "test"
@@ -120,9 +121,9 @@ class OverlapPairModel:
     def __init__(self) -> None:
         self.pairs: list[tuple[str, str]] = []
 
-    def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]:
+    def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]:
         self.pairs.extend(pairs)
-        return [len(set(a.lower().split()) & set(b.lower().split())) - 3.0 for a, b in pairs]
+        return [1.0 - 1.0 / (2.0 + len(set(a.lower().split()) & set(b.lower().split()))) for a, b in pairs]
 
 
 def test_cross_scorer_reads_each_elements_own_shortlist_once(ep_patent: Patent, us_patent: Patent) -> None:
@@ -140,7 +141,7 @@ def test_cross_scorer_reads_each_elements_own_shortlist_once(ep_patent: Patent, 
     chart_claim(source, [ep_patent, us_patent], scorer)
     assert len(model.pairs) == scored  # every pair came from the cache
     matrix = CrossScorer(model).score(["alpha beta gamma delta"], passages(us_patent)[:3])
-    assert matrix.shape == (1, 3) and ((matrix > 0.0) & (matrix < 1.0)).all()  # a sigmoid of the logit
+    assert matrix.shape == (1, 3) and ((matrix >= 0.5) & (matrix < 1.0)).all()  # the model's probabilities
 
 
 def test_semantic_english_charts_use_the_phrase_cross_encoder(ep_patent: Patent, us_patent: Patent) -> None:

@@ -229,13 +229,13 @@ class PairModel(Protocol):
     name: str
     version: str
 
-    def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]: ...
+    def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]: ...
 
 
 class CrossScorer:
-    """A cross-encoder reads the element and the passage together; the sigmoid of its logit is the score (the
-    phrase model is trained on [0, 1] similarity labels, so no calibration). One model pass per pair, cached by
-    pair, so the hybrid scorer gives it each element's own shortlist rather than every passage."""
+    """A cross-encoder reads the element and the passage together; its probability is the score (the phrase model
+    is trained on [0, 1] similarity labels, so no calibration). One model pass per pair, cached by pair, so the
+    hybrid scorer gives it each element's own shortlist rather than every passage."""
 
     def __init__(self, model: PairModel) -> None:
         self.model = model
@@ -246,8 +246,7 @@ class CrossScorer:
     def score_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._scores))
         if missing:
-            logits = self.model.score_pairs(missing)
-            self._scores.update((pair, 1.0 / (1.0 + math.exp(-x))) for pair, x in zip(missing, logits, strict=True))
+            self._scores.update(zip(missing, self.model.probabilities(missing), strict=True))
         return [self._scores[pair] for pair in pairs]
 
     def score(self, queries: Sequence[str], passages: Sequence[Passage]) -> Matrix:
@@ -257,7 +256,8 @@ class CrossScorer:
 
 class HybridScorer:
     """A weighted mix of lexical and semantic scores. Only a shortlist of passages (the lexical top few per
-    element) is embedded: a CPU embeds ~30 passages/s, a long description has hundreds of paragraphs."""
+    element) is embedded, or read with its element by a cross-encoder: a CPU embeds ~30 passages/s, a long
+    description has hundreds of paragraphs."""
 
     def __init__(
         self, lexical: LexicalScorer, semantic: SemanticScorer | CrossScorer, weight: float = 0.5, shortlist: int = 8

@@ -336,7 +336,7 @@ def trigram_overlap(a: str, b: str) -> float:
 
 
 def evaluate_pppm_cross(pairs: Sequence[PhrasePair]) -> PppmResult:
-    """Pearson r of novum's phrase cross-encoder (its sigmoid) with the human score: the pair as it comes, and in
+    """Pearson r of novum's phrase cross-encoder (its probability) with the human score: the pair as it comes, and in
     the form it was also trained on, (target, "anchor; CPC title")."""
     from novum.index.embed import load_phrase_cross
 
@@ -344,11 +344,8 @@ def evaluate_pppm_cross(pairs: Sequence[PhrasePair]) -> PppmResult:
     model = load_phrase_cross()
     human = [p.score for p in pairs]
 
-    def sigmoids(texts: list[tuple[str, str]]) -> list[float]:
-        return [1.0 / (1.0 + math.exp(-x)) for x in model.score_pairs(texts)]
-
-    plain = sigmoids([(p.anchor, p.target) for p in pairs])
-    titled = sigmoids([(p.target, f"{p.anchor}; {p.context_title.lower()}") for p in pairs])
+    plain = model.probabilities([(p.anchor, p.target) for p in pairs])
+    titled = model.probabilities([(p.target, f"{p.anchor}; {p.context_title.lower()}") for p in pairs])
     return PppmResult(model.name, pearson(plain, human), pearson(titled, human), time.perf_counter() - started,
                       len(pairs))  # fmt: skip
 

@@ -263,9 +263,9 @@ class CrossEncoder:
         """The logit of the query against each passage."""
         return self.score_pairs([(query, p) for p in passages])
 
-    def probability(self, query: str, passages: list[str]) -> list[float]:
-        """The sigmoid of ``score``: for a model trained on [0, 1] labels, its estimate of the label."""
-        return [1.0 / (1.0 + math.exp(-x)) for x in self.score(query, passages)]
+    def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]:
+        """The sigmoid of each pair's logit: for a model trained on [0, 1] labels, its estimate of the label."""
+        return [1.0 / (1.0 + math.exp(-x)) for x in self.score_pairs(pairs)]
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> list[float]:
         scores: list[float] = []
