@@ -33,6 +33,7 @@ from novum.normalize.claimrefs import referenced_claims
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data" / "bench" / "panorama-mini" / "data" / "benchmark" / "par4pc"
+Semantic = SemanticScorer | CrossScorer  # the model half of a hybrid scorer
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*\.\s*")
 
 
@@ -125,37 +126,29 @@ def main() -> int:
     methods["element coverage, lexical"] = lambda item: coverage_ranking(item, lexical_factory)
     methods["elements found (>= 0.5) first, lexical"] = lambda item: coverage_ranking(item, lexical_factory, True)
     notes: list[str] = []
-    # bge-small-en (the search's model) and novum's own phrase model trained on PPPM (scripts/train_phrase_model.py)
-    for model in [] if args.no_semantic else ["bge-small-en", "phrase-minilm"]:
+    # bge-small-en (the search's model) and novum's own phrase models trained on PPPM (scripts/train_phrase_*.py)
+    from novum.index.embed import load_embedder, load_phrase_cross
+
+    models: dict[str, Callable[[], Semantic]] = {
+        "bge-small-en": lambda: SemanticScorer(load_embedder("bge-small-en")),
+        "phrase-minilm": lambda: SemanticScorer(load_embedder("phrase-minilm")),
+        "phrase-cross": lambda: CrossScorer(load_phrase_cross()),
+    }
+    for model, load in [] if args.no_semantic else list(models.items()):
         try:
-            from novum.index.embed import load_embedder
-
-            semantic = SemanticScorer(load_embedder(model))
-
-            def hybrid_factory(references: list[Patent], semantic: SemanticScorer = semantic) -> PassageScorer:
-                lexical = lexical_factory(references)
-                assert isinstance(lexical, LexicalScorer)
-                return HybridScorer(lexical, semantic)
-
-            methods[f"element coverage, hybrid ({semantic.embedder.name})"] = lambda item, factory=hybrid_factory: (
-                coverage_ranking(item, factory)
-            )
+            semantic = load()
         except Exception as exc:  # noqa: BLE001 - report any model failure and still print the lexical figures
             notes.append(f"hybrid scorer with {model} skipped: {exc}")
-    if not args.no_semantic:  # novum's phrase cross-encoder (scripts/train_phrase_cross_encoder.py)
-        try:
-            from novum.index.embed import load_phrase_cross
+            continue
 
-            cross = CrossScorer(load_phrase_cross())
+        def hybrid_factory(references: list[Patent], semantic: Semantic = semantic) -> PassageScorer:
+            lexical = lexical_factory(references)
+            assert isinstance(lexical, LexicalScorer)
+            return HybridScorer(lexical, semantic)
 
-            def cross_factory(references: list[Patent]) -> PassageScorer:
-                lexical = lexical_factory(references)
-                assert isinstance(lexical, LexicalScorer)
-                return HybridScorer(lexical, cross)
-
-            methods["element coverage, hybrid (phrase-cross)"] = lambda item: coverage_ranking(item, cross_factory)
-        except Exception as exc:  # noqa: BLE001
-            notes.append(f"hybrid scorer with phrase-cross skipped: {exc}")
+        methods[f"element coverage, hybrid ({model})"] = lambda item, factory=hybrid_factory: coverage_ranking(
+            item, factory
+        )
     silver = any(item.silver for item in items)
     header = "| ranking of the 8 candidates | gold@1 | gold@3 |" + (
         " gold+silver@1 | gold+silver@3 |" if silver else ""

@@ -78,9 +78,14 @@ def base_vectors(records: list[dict[str, str]]) -> np.ndarray:
     return vectors
 
 
+def moved_back(date: str, copy: int) -> str:
+    """A copy's date (YYYYMMDD or YYYY-MM-DD): its real document's, ``copy`` mod 15 years earlier."""
+    return f"{int(date[:4]) - copy % 15}{date[4:]}"
+
+
 def day(source: dict[str, str], copy: int) -> str:
-    raw = source["date"]
-    return f"{int(raw[:4]) - copy % 15}-{raw[4:6]}-{raw[6:8]}"
+    raw = moved_back(source["date"], copy)
+    return f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}"
 
 
 def number(i: int) -> str:
@@ -119,7 +124,7 @@ def patents(records: list[dict[str, str]], size: int) -> Iterator[Patent]:
         patent.kind = "B2"
         if patent.filing_date:
             copy = i // len(records)
-            patent.filing_date = f"{int(patent.filing_date[:4]) - copy % 15}{patent.filing_date[4:]}"
+            patent.filing_date = moved_back(patent.filing_date, copy)
         patent.cpc = [CPC_POOL[i % 8]]
         yield patent
 

@@ -64,6 +64,8 @@ def replicated_corpus(folder: Path, shards: int, size: int) -> list[Path]:
     text is the real record's. Written as ``shards`` JSONL files of consecutive records."""
     import json
 
+    from bench.scale_bench import moved_back
+
     lines = [line for path in sorted(CORPUS.glob("*.jsonl")) for line in path.read_bytes().splitlines() if line.strip()]
     records = [json.loads(line) for line in lines]
     folder.mkdir(parents=True)
@@ -77,7 +79,7 @@ def replicated_corpus(folder: Path, shards: int, size: int) -> list[Path]:
                 copy = i // len(records)
                 record["number"] = f"3{i:07d}"
                 if record.get("date"):
-                    record["date"] = f"{int(record['date'][:4]) - copy % 15}{record['date'][4:]}"
+                    record["date"] = moved_back(record["date"], copy)
                 out.write(json.dumps(record) + "\n")
         files.append(path)
     return files

@@ -222,6 +222,14 @@ class SemanticScorer:
     def score(self, queries: Sequence[str], passages: Sequence[Passage]) -> Matrix:
         return self.rescale(self.cosine(queries, [p.text for p in passages]))
 
+    def shortlisted(self, queries: Sequence[str], passages: Sequence[Passage], shortlists: list[list[int]]) -> Matrix:
+        """Every query against the union of the shortlists (one embedding per passage serves all queries); 0
+        elsewhere."""
+        keep = sorted({j for row in shortlists for j in row})
+        out = np.zeros((len(queries), len(passages)))
+        out[:, keep] = self.score(queries, [passages[j] for j in keep])
+        return out
+
 
 class PairModel(Protocol):
     """What the cross scorer needs from ``novum.index.embed.load_phrase_cross()``."""
@@ -253,6 +261,15 @@ class CrossScorer:
         pairs = [(q, p.text) for q in queries for p in passages]
         return np.array(self.score_pairs(pairs), dtype=np.float64).reshape(len(queries), len(passages))
 
+    def shortlisted(self, queries: Sequence[str], passages: Sequence[Passage], shortlists: list[list[int]]) -> Matrix:
+        """Each query against its own shortlist only (a pass per pair); 0 elsewhere."""
+        cells = [(i, j) for i, row in enumerate(shortlists) for j in row]
+        out = np.zeros((len(queries), len(passages)))
+        found = self.score_pairs([(queries[i], passages[j].text) for i, j in cells])
+        for (i, j), value in zip(cells, found, strict=True):
+            out[i, j] = value
+        return out
+
 
 class HybridScorer:
     """A weighted mix of lexical and semantic scores. Only a shortlist of passages (the lexical top few per
@@ -274,13 +291,5 @@ class HybridScorer:
         if not len(passages) or not len(queries):
             return lexical
         shortlists = [[int(j) for j in np.argsort(-row)[: self.shortlist]] for row in lexical]
-        semantic = np.zeros_like(lexical)
-        if isinstance(self.semantic, CrossScorer):  # each element against its own shortlist only
-            cells = [(i, j) for i, row in enumerate(shortlists) for j in row]
-            found = self.semantic.score_pairs([(queries[i], passages[j].text) for i, j in cells])
-            for (i, j), value in zip(cells, found, strict=True):
-                semantic[i, j] = value
-        else:
-            keep = sorted({j for row in shortlists for j in row})
-            semantic[:, keep] = self.semantic.score(queries, [passages[j] for j in keep])
+        semantic = self.semantic.shortlisted(queries, passages, shortlists)
         return self.weight * lexical + (1.0 - self.weight) * semantic
