@@ -105,3 +105,38 @@ def test_class_prefix_spelling() -> None:
     assert class_prefix("h04l 9/") == "H04L9/"
     assert class_prefix("H04L") == "H04L"
     assert class_prefix("H04L9/32") == "H04L9/32"
+
+
+def test_a_lexical_page_fills_itself_past_a_large_family(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lexical page reads only a few hits more than it shows; when one family fills them, it reads deeper, and
+    every page equals the one a deep read gives."""
+    family = [record(f"EP20{i:05d}A1", "Gearbox lubrication pump with gearbox lubrication valve",
+                     family_id="BIG", publication_date="2010-01-01") for i in range(45)]  # fmt: skip
+    singles = [record(f"US70{i:05d}A", f"Gearbox lubrication circuit variant {i}", publication_date="2011-01-01")
+               for i in range(14)]  # fmt: skip
+    data = tmp_path / "data"
+    ingest_paths(data, write_lines(tmp_path / "family.jsonl", family + singles))
+
+    def pages() -> list[list[str]]:
+        with Store(data) as store:
+            index = LexicalIndex(data)
+            return [[h.number for h in search(store, index, SearchRequest("gearbox lubrication", Filters(), 10,
+                                                                          offset=offset))]  # fmt: skip
+                    for offset in (0, 10)]
+
+    shallow = pages()
+    monkeypatch.setattr("novum.search.prior_art.MIN_LEXICAL_FETCH", 1000)
+    assert shallow == pages()
+    first, second = shallow
+    assert len(first) == 10 and len(second) == 5  # the family once, then the 14 single documents
+    assert sum(n.startswith("EP20") for n in first + second) == 1
+    assert not set(first) & set(second)
+
+
+def test_snippets_of_one_page_equal_each_hit_s_own(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        index = LexicalIndex(data_dir)
+        hits = search(store, index, SearchRequest("encrypted file access", Filters(), 10))
+        page = index.snippets("encrypted file access")
+        assert [page(h.patent) for h in hits] == [index.snippet("encrypted file access", h.patent) for h in hits]
+        assert all(h.snippet and "**" in h.snippet for h in hits)

@@ -83,7 +83,7 @@ class Corpus:
 
     def models(self) -> dict[str, str]:
         """Each embedding model with vectors here, and the version of its weights (without loading it)."""
-        return {dense.model: dense.embedder.version for dense in self.dense()} if self.models_on_disk() else {}
+        return {dense.model: dense.embedder.version for dense in self.dense()}
 
     def snapshot(self) -> dict[str, Any]:
         """What the results were computed on: the document count and the time of the last change. Counting reads

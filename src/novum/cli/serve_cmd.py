@@ -3,6 +3,7 @@ by an import at the end of ``novum.cli.app``."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -50,6 +51,9 @@ def serve(
             if not any(t.revoked_at is None for t in list_tokens(store)):
                 errors.print("no API token yet: create one with `novum token create NAME --scope admin`")
     errors.print(f"novum serving {settings.data_dir} on http://{host}:{port} (docs at /docs)")
+    # Concurrent requests already keep the cores busy: a model run on one thread each spends ~40% less CPU per
+    # query than on two (docs/benchmarks.md, API latency). NOVUM_THREADS set by the caller wins.
+    os.environ.setdefault("NOVUM_THREADS", "1")
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
                                "forwarded_allow_ips": "127.0.0.1"}  # fmt: skip
     if workers > 1:  # each worker process opens the data directory itself; limits and caches are per worker

@@ -12,7 +12,7 @@ import math
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -355,23 +355,37 @@ class LexicalIndex:
     # --- snippets -----------------------------------------------------------------------------------------------
     def snippet(self, text: str, patent: Patent, max_chars: int = 220) -> str | None:
         """The best-matching fragment of the abstract, claims or description, matched words in ``**bold**``."""
+        return self.snippets(text, max_chars)(patent)
+
+    def snippets(self, text: str, max_chars: int = 220) -> Callable[[Patent], str | None]:
+        """``snippet`` for every hit of one page: the query's snippet generators are made once per field, not
+        once per hit (making one looks up the query's terms in the index)."""
         query = self.text_query(text)
         if query is None:
-            return None
+            return lambda patent: None
         searcher = self.index.searcher()
-        texts = document_texts(patent)
-        for name in ("abstract", "claims", "description", "title"):
-            body = texts.get(name)
-            if not body:
-                continue
-            target = f"{name}_zh" if has_cjk(body) else name
-            value = segment(body) if target.endswith("_zh") else body
-            generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, target)
-            generator.set_max_num_chars(max_chars)
-            snippet = generator.snippet_from_doc(tantivy.Document(**{target: [value]}))
-            if snippet.highlighted():
-                return _mark(snippet, target.endswith("_zh"))
-        return None
+        generators: dict[str, tantivy.SnippetGenerator] = {}
+
+        def generator(target: str) -> tantivy.SnippetGenerator:
+            if target not in generators:
+                made = tantivy.SnippetGenerator.create(searcher, query, self.schema, target)
+                made.set_max_num_chars(max_chars)
+                generators[target] = made
+            return generators[target]
+
+        def best(patent: Patent) -> str | None:
+            for name in ("abstract", "claims", "description", "title"):
+                body = FIELD_TEXTS[name](patent)  # in this order, each only if the one before had no match
+                if not body:
+                    continue
+                target = f"{name}_zh" if has_cjk(body) else name
+                value = segment(body) if target.endswith("_zh") else body
+                snippet = generator(target).snippet_from_doc(tantivy.Document(**{target: [value]}))
+                if snippet.highlighted():
+                    return _mark(snippet, target.endswith("_zh"))
+            return None
+
+        return best
 
 
 def open_index(store: Store) -> LexicalIndex:
@@ -412,17 +426,20 @@ def _mark(snippet: tantivy.Snippet, chinese: bool) -> str:
     return _SEGMENT_SPACE.sub("", joined) if chinese else joined
 
 
+FIELD_TEXTS: dict[str, Callable[[Patent], str]] = {
+    "title": lambda patent: " ".join(patent.titles.values()),
+    "abstract": lambda patent: " ".join(patent.abstracts.values()),
+    "claims": lambda patent: "\n".join(c.text for c in patent.claims),
+    "independent_claims": lambda patent: "\n".join(c.text for c in patent.claims if c.independent),
+    "description": lambda patent: "\n".join(p.text for p in patent.description),
+    "applicant": lambda patent: " ; ".join(dict.fromkeys(p.name for p in (*patent.applicants, *patent.assignees))),
+    "inventor": lambda patent: " ; ".join(p.name for p in patent.inventors),
+}
+
+
 def document_texts(patent: Patent) -> dict[str, str]:
     """The searchable text of a record, one string per field, every language included."""
-    return {
-        "title": " ".join(patent.titles.values()),
-        "abstract": " ".join(patent.abstracts.values()),
-        "claims": "\n".join(c.text for c in patent.claims),
-        "independent_claims": "\n".join(c.text for c in patent.claims if c.independent),
-        "description": "\n".join(p.text for p in patent.description),
-        "applicant": " ; ".join(dict.fromkeys(p.name for p in (*patent.applicants, *patent.assignees))),
-        "inventor": " ; ".join(p.name for p in patent.inventors),
-    }
+    return {name: text(patent) for name, text in FIELD_TEXTS.items()}
 
 
 def class_prefix(text: str) -> str:

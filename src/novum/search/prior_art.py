@@ -21,6 +21,7 @@ from novum.store.sqlite import Store
 
 MODES = ("lexical", "semantic", "hybrid")
 CANDIDATES = 100  # per ranker, before fusion and family collapse
+MIN_LEXICAL_FETCH = 30  # lexical hits read for a lexical page, at least
 RERANK_DEPTH = 30  # the cross-encoder reads this many fused hits
 
 
@@ -121,7 +122,10 @@ def search_page(
                     scores[h.number] = max(scores.get(h.number, -1.0), h.score)
     total = 0
     families: dict[str, str] = {}
-    fetch = max(depth, wanted * 3)
+    # Fusion reads the first ``depth`` of each ranking; a lexical page needs only enough hits to fill it after
+    # family collapse (the loop reads deeper when families repeat), and reading each hit's stored keys costs.
+    lexical_only = request.mode == "lexical" and not request.rerank
+    fetch = max(MIN_LEXICAL_FETCH, wanted * 3) if lexical_only else max(depth, wanted * 3)
     while True:
         lexical: list[str] = []
         if request.mode in ("lexical", "hybrid"):
@@ -148,13 +152,14 @@ def search_page(
     more = len(ordered) > wanted
     records = store.get_many(n for n, _ in page)
     hits: list[Hit] = []
+    snippet = index.snippets(request.query)
     for number, score in page:
         patent = records.get(number)
         if patent is None:  # indexed but deleted from the store: `novum reindex` rebuilds the index
             continue
         location = locations.get(number)
         rank = request.offset + len(hits) + 1
-        hit = Hit(rank, number, score, patent, index.snippet(request.query, patent), passage=location)
+        hit = Hit(rank, number, score, patent, snippet(patent), passage=location)
         hit.passage_text = passage_text(patent, location) if location else None
         if request.collapse_families:
             key = keys.get(number, "")

@@ -114,9 +114,10 @@ def structured_search(
     by_number = {h.number: h for h in result.hits}
     hits: list[Hit] = []
     explanations: dict[str, list[str]] = {}
+    snippet = index.snippets(result.compiled.text)
     for number, score in ranked[:limit]:
         found = by_number[number]
-        hit = Hit(len(hits) + 1, number, score, found.patent, index.snippet(result.compiled.text, found.patent))
+        hit = Hit(len(hits) + 1, number, score, found.patent, snippet(found.patent))
         if collapse_families and found.family and not found.family.startswith("n:"):
             hit.family_members = [n for n in store.family_members(found.family) if n != number]  # as free text does
         hits.append(hit)
