@@ -51,9 +51,9 @@ def serve(
             if not any(t.revoked_at is None for t in list_tokens(store)):
                 errors.print("no API token yet: create one with `novum token create NAME --scope admin`")
     errors.print(f"novum serving {settings.data_dir} on http://{host}:{port} (docs at /docs)")
-    # Concurrent requests already keep the cores busy: a model run on one thread each spends ~40% less CPU per
-    # query than on two (docs/benchmarks.md, API latency). NOVUM_THREADS set by the caller wins.
-    os.environ.setdefault("NOVUM_THREADS", "1")
+    # The cores shared among the workers: more model threads than that only compete (a short query embeds with
+    # ~40% less CPU on one thread than on two; docs/benchmarks.md, API latency). NOVUM_THREADS set by the caller wins.
+    os.environ.setdefault("NOVUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
                                "forwarded_allow_ips": "127.0.0.1"}  # fmt: skip
     if workers > 1:  # each worker process opens the data directory itself; limits and caches are per worker
