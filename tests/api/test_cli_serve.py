@@ -13,6 +13,7 @@ import httpx
 from typer.testing import CliRunner
 
 from novum.cli.app import app
+from novum.cli.serve_cmd import model_threads
 from tests.helpers import demo_lines, ingest_paths, novum, write_lines
 
 
@@ -56,3 +57,17 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_workers_share_the_cores_for_models() -> None:
+    assert [model_threads(w, cores=2) for w in (1, 2, 3)] == [2, 1, 1]
+    assert model_threads(4, cores=16) == 4
+
+
+def test_http_is_parsed_by_httptools() -> None:
+    """uvicorn picks its C parser when installed (a dependency): the pure-Python h11 cost twice the CPU per request."""
+    from uvicorn.config import Config
+
+    config = Config(app=lambda scope, receive, send: None, http="auto")
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"

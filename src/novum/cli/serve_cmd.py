@@ -51,9 +51,7 @@ def serve(
             if not any(t.revoked_at is None for t in list_tokens(store)):
                 errors.print("no API token yet: create one with `novum token create NAME --scope admin`")
     errors.print(f"novum serving {settings.data_dir} on http://{host}:{port} (docs at /docs)")
-    # The cores shared among the workers: more model threads than that only compete (a short query embeds with
-    # ~40% less CPU on one thread than on two; docs/benchmarks.md, API latency). NOVUM_THREADS set by the caller wins.
-    os.environ.setdefault("NOVUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    os.environ.setdefault("NOVUM_THREADS", str(model_threads(workers)))  # set by the caller, it wins
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
                                "forwarded_allow_ips": "127.0.0.1"}  # fmt: skip
     if workers > 1:  # each worker process opens the data directory itself; limits and caches are per worker
@@ -61,6 +59,13 @@ def serve(
         uvicorn.run("novum.api.app:app_from_environment", factory=True, workers=workers, **options)
     else:
         uvicorn.run(create_app(settings, embed_uploads=embed_uploads), **options)
+
+
+def model_threads(workers: int, cores: int | None = None) -> int:
+    """Each worker's share of the cores for its models: more threads than that only compete (a short query embeds
+    with ~40% less CPU on one thread than on two; docs/benchmarks.md, API latency), while one worker alone keeps
+    every core for batch work such as a semantic claim chart."""
+    return max(1, (cores or os.cpu_count() or 1) // workers)
 
 
 @token_app.command("create")
