@@ -52,6 +52,7 @@ from novum.match.evalset import (  # noqa: E402
 )
 from novum.match.firms import firm_key, owners, rank_firms  # noqa: E402
 from novum.match.text import need_parts  # noqa: E402
+from novum.search.fusion import reciprocal_rank_fusion  # noqa: E402
 from novum.store.sqlite import Store  # noqa: E402
 
 CLASSIFICATION = match_data.SHARED / "classification"
@@ -115,11 +116,7 @@ class FirmProfiles:
         return [(self.firms[i], float(v)) for i, v in zip(docs[0], values[0], strict=True)]
 
     def fused(self, voting: Ranking, text: str, k: int = 10) -> Ranking:
-        scores: dict[str, float] = {}
-        for ranking in (voting, self.rank(text)):
-            for rank, (firm, _) in enumerate(ranking, start=1):
-                scores[firm] = scores.get(firm, 0.0) + 1.0 / (k + rank)
-        return sorted(scores.items(), key=lambda kv: -kv[1])
+        return reciprocal_rank_fusion([[firm for firm, _ in ranking] for ranking in (voting, self.rank(text))], k)
 
 
 # The voting grid tried on the tuning half of each firm set (k of 1/(k + rank); decay of a firm's later documents).

@@ -138,5 +138,5 @@ def test_snippets_of_one_page_equal_each_hit_s_own(data_dir: Path) -> None:
         index = LexicalIndex(data_dir)
         hits = search(store, index, SearchRequest("encrypted file access", Filters(), 10))
         page = index.snippets("encrypted file access")
-        assert [page(h.patent) for h in hits] == [index.snippet("encrypted file access", h.patent) for h in hits]
+        assert [page(h.patent) for h in hits] == [index.snippets("encrypted file access")(h.patent) for h in hits]
         assert all(h.snippet and "**" in h.snippet for h in hits)

@@ -248,7 +248,7 @@ class CrossScorer:
     def __init__(self, model: PairModel) -> None:
         self.model = model
         self.name = f"cross:{model.name}"
-        self.version = str(getattr(model, "version", "?"))
+        self.version = model.version
         self._scores: dict[tuple[str, str], float] = {}
 
     def score_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:

@@ -353,13 +353,10 @@ class LexicalIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in items])
 
     # --- snippets -----------------------------------------------------------------------------------------------
-    def snippet(self, text: str, patent: Patent, max_chars: int = 220) -> str | None:
-        """The best-matching fragment of the abstract, claims or description, matched words in ``**bold**``."""
-        return self.snippets(text, max_chars)(patent)
-
     def snippets(self, text: str, max_chars: int = 220) -> Callable[[Patent], str | None]:
-        """``snippet`` for every hit of one page: the query's snippet generators are made once per field, not
-        once per hit (making one looks up the query's terms in the index)."""
+        """For each hit of one page, the best-matching fragment of its abstract, claims or description, matched
+        words in ``**bold**``. The query's snippet generators are made once per field, not once per hit (making one
+        looks up the query's terms in the index)."""
         query = self.text_query(text)
         if query is None:
             return lambda patent: None
