@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from novum.index.lexical import Filters, LexicalIndex, class_prefix
+from novum.index.lexical import FIELD_TEXTS, Filters, LexicalIndex, class_prefix
 from novum.search.prior_art import SearchRequest, search
 from novum.store.sqlite import Store
-from tests.helpers import DEMO_JSONL, ingest_paths, record, write_lines
+from tests.helpers import DEMO, DEMO_JSONL, ingest_paths, record, write_lines
 
 SYNTHETIC = [
     # Filter mechanics the demo corpus cannot show (it carries no classes or families).
@@ -140,3 +140,28 @@ def test_snippets_of_one_page_equal_each_hit_s_own(data_dir: Path) -> None:
         page = index.snippets("encrypted file access")
         assert [page(h.patent) for h in hits] == [index.snippets("encrypted file access")(h.patent) for h in hits]
         assert all(h.snippet and "**" in h.snippet for h in hits)
+
+
+def test_a_light_page_finds_snippets_in_the_description(tmp_path: Path) -> None:
+    """Real full-text publications: a results page reads records without their description and reads a hit's
+    whole record only when neither its abstract nor its claims match; snippets stay what whole records give."""
+    ingest_paths(tmp_path / "data", DEMO / "xml")
+    index = LexicalIndex(tmp_path / "data")
+    with Store(tmp_path / "data") as store:
+        light = store.get_many(["EP3882239A1"], without=("description",))["EP3882239A1"]
+        whole = store.get("EP3882239A1")
+        assert (len(light.description), len(whole.description)) == (0, 671)
+        assert light.claims == whole.claims and light.abstracts == whole.abstracts
+
+        def page(query: str, whole_records: bool) -> list[dict[str, object]]:
+            request = SearchRequest(query, limit=10, whole_records=whole_records)
+            return [h.to_dict() for h in search(store, index, request)]
+
+        for query in ("bumpers conveniently", "acetone absorption", "wireless communication device"):
+            assert page(query, False) == page(query, True), query
+        (hit,) = search(store, index, SearchRequest("acetone absorption", whole_records=False))
+        plain = str(hit.snippet).replace("**", "")
+        whole = store.get(hit.number)
+        assert hit.number == "EP3882239A1" and "**acetone**" in str(hit.snippet)
+        assert plain[:60] in FIELD_TEXTS["description"](whole)  # found where only the whole record reaches
+        assert plain[:60] not in FIELD_TEXTS["abstract"](whole) + FIELD_TEXTS["claims"](whole)

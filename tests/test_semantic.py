@@ -223,3 +223,19 @@ def test_embedding_worker_stops_when_told_and_resumes_later(tmp_path: Path) -> N
     resumed.start()
     resumed.finish()
     assert resumed.embedded == 20
+
+
+def test_a_light_page_shows_what_whole_records_show(data_dir: Path) -> None:
+    """A results page reads records without their description, and reads a hit's whole record only when its
+    best passage or snippet lies there; the page must not change."""
+    def page(query: str, mode: str, whole: bool) -> list[tuple[object, ...]]:
+        request = SearchRequest(query, limit=10, mode=mode, whole_records=whole)
+        with Store(data_dir) as store:
+            hits = search(store, LexicalIndex(data_dir), request, existing_dense(store))
+        return [(h.to_dict(), h.passage_text) for h in hits]
+
+    for query in (PARAPHRASE, "ice on the blades of a windmill", "data storage device with a controller"):
+        for mode in ("semantic", "hybrid"):
+            light = page(query, mode, whole=False)
+            assert light and light == page(query, mode, whole=True), (query, mode)
+            assert all(text for _, text in light)  # every passage found, the description ones included

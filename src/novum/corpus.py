@@ -17,7 +17,7 @@ from typing import Any
 
 from novum.index.lexical import LexicalIndex, open_index_for_reading
 from novum.index.pgvector import SemanticIndex
-from novum.ingest.embedding import existing_dense, searchable_models
+from novum.ingest.embedding import configured_models, existing_dense, models_file, searchable_models
 from novum.store.sqlite import DB_NAME, Store, resolve_database_url
 
 
@@ -34,6 +34,7 @@ class Corpus:
         self._dense: list[SemanticIndex] = []
         self._dense_mark: tuple[tuple[str, int], ...] = ()
         self._dense_store: Store | None = None
+        self._configured: tuple[tuple[int, int], list[str]] | None = None
         self._snapshot: tuple[tuple[tuple[int, int], ...], dict[str, Any]] | None = None
         Store(self.data_dir).close()  # create and migrate once, before any reader opens it
         self._postgres = resolve_database_url() is not None
@@ -63,11 +64,11 @@ class Corpus:
     def dense(self) -> list[SemanticIndex]:
         """The semantic indexes that hold vectors; reopened when an embedding run has added vectors. Over a
         PostgreSQL store they are pgvector tables, read live: reopened only when a model's table appears."""
-        models = self.models_on_disk()
         if self._postgres:
-            mark = tuple((name, 1) for name in models)
+            mark = tuple((name, 1) for name in self.models_on_disk())
         else:
-            mark = tuple((name, _size(self.data_dir / "dense" / name / "vectors.f32")) for name in models)
+            dense = self.data_dir / "dense"
+            mark = tuple((name, _stamp(dense / name / "vectors.f32")[1]) for name in self._configured_models())
         with self._lock:
             if mark != self._dense_mark:
                 if self._dense_store is None:
@@ -76,6 +77,15 @@ class Corpus:
                 self._dense = existing_dense(self._dense_store)
                 self._dense_mark = mark
             return list(self._dense)
+
+    def _configured_models(self) -> list[str]:
+        """The data directory's configured models, read again only when ``dense/models.json`` changes: every
+        request asks (the corpus stamp names the models), and reading the file cost more than a stat."""
+        stamp = _stamp(models_file(self.data_dir))
+        with self._lock:
+            if self._configured is None or self._configured[0] != stamp:
+                self._configured = (stamp, configured_models(self.data_dir))
+            return self._configured[1]
 
     def models_on_disk(self) -> list[str]:
         """Models with vectors: faiss files on disk, or pgvector tables of a PostgreSQL store."""
@@ -125,7 +135,3 @@ def _stamp(path: Path) -> tuple[int, int]:
     except FileNotFoundError:
         return (0, 0)
     return (stat.st_mtime_ns, stat.st_size)
-
-
-def _size(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0

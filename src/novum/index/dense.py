@@ -299,13 +299,19 @@ class DenseIndex:
         return scores[top][None, :], ids[top][None, :]
 
     def _best_per_document(self, scores: np.ndarray, ids: np.ndarray, limit: int) -> list[DenseHit]:
+        """Each document once, at its best passage, best first. ``scores`` come best first (faiss and ``_exact``
+        sort them), so the walk stops at the ``limit``-th document. The deleted and padding ids are dropped in
+        numpy and the rest walked as Python ints: a hybrid search reads 800 passages, and indexing with numpy
+        scalars one by one cost as much as the graph search."""
+        keep = ids >= 0
+        keep[keep] = ~self.deleted[ids[keep]]
         best: dict[str, DenseHit] = {}
-        for score, pid in zip(scores, ids, strict=True):
-            if pid < 0 or self.deleted[pid]:
-                continue
+        for score, pid in zip(scores[keep].tolist(), ids[keep].tolist(), strict=True):
             number = self.passage_number[pid]
             if number not in best:
-                best[number] = DenseHit(number, float(score), self.passage_location[pid], int(pid))
+                best[number] = DenseHit(number, score, self.passage_location[pid], pid)
+                if len(best) == limit:
+                    break
         return sorted(best.values(), key=lambda h: -h.score)[:limit]
 
 

@@ -12,9 +12,10 @@ import math
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import rjieba
 import tantivy
@@ -133,6 +134,20 @@ def _day(iso: str | None) -> int | None:
 
 class IndexNeedsRebuildError(NovumError):
     """The search index is missing or has an older layout; a read path says so instead of rebuilding it."""
+
+
+SNIPPET_FIELDS = ("abstract", "claims", "description", "title")  # a snippet comes from the first that matches
+
+
+class Snippets(Protocol):
+    """One page's snippet maker (``LexicalIndex.snippets``): a hit's snippet from the first of ``fields`` that
+    matches the query, or None."""
+
+    def __call__(self, patent: Patent, fields: Sequence[str] = SNIPPET_FIELDS) -> str | None: ...
+
+
+def _no_snippet(patent: Patent, fields: Sequence[str] = SNIPPET_FIELDS) -> str | None:
+    return None
 
 
 class LexicalIndex:
@@ -353,13 +368,14 @@ class LexicalIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in items])
 
     # --- snippets -----------------------------------------------------------------------------------------------
-    def snippets(self, text: str, max_chars: int = 220) -> Callable[[Patent], str | None]:
-        """For each hit of one page, the best-matching fragment of its abstract, claims or description, matched
-        words in ``**bold**``. The query's snippet generators are made once per field, not once per hit (making one
-        looks up the query's terms in the index)."""
+    def snippets(self, text: str, max_chars: int = 220) -> Snippets:
+        """For each hit of one page, the best-matching fragment of the first of ``fields`` (by default its
+        abstract, claims, description, then title) that matches, matched words in ``**bold**``. The query's snippet
+        generators are made once per field, not once per hit (making one looks up the query's terms in the index).
+        """
         query = self.text_query(text)
         if query is None:
-            return lambda patent: None
+            return _no_snippet
         searcher = self.index.searcher()
         generators: dict[str, tantivy.SnippetGenerator] = {}
 
@@ -370,8 +386,8 @@ class LexicalIndex:
                 generators[target] = made
             return generators[target]
 
-        def best(patent: Patent) -> str | None:
-            for name in ("abstract", "claims", "description", "title"):
+        def best(patent: Patent, fields: Sequence[str] = SNIPPET_FIELDS) -> str | None:
+            for name in fields:
                 body = FIELD_TEXTS[name](patent)  # in this order, each only if the one before had no match
                 if not body:
                     continue

@@ -12,7 +12,7 @@ from typing import Any
 
 from novum.analytics.sei import codes as sei_codes
 from novum.index.embed import load_reranker
-from novum.index.lexical import Filters, LexicalIndex
+from novum.index.lexical import SNIPPET_FIELDS, Filters, LexicalIndex
 from novum.index.passages import passages
 from novum.index.pgvector import SemanticIndex
 from novum.model import Patent
@@ -23,6 +23,7 @@ MODES = ("lexical", "semantic", "hybrid")
 CANDIDATES = 100  # per ranker, before fusion and family collapse
 MIN_LEXICAL_FETCH = 30  # lexical hits read for a lexical page, at least
 RERANK_DEPTH = 30  # the cross-encoder reads this many fused hits
+LIGHT_SNIPPET_FIELDS = SNIPPET_FIELDS[: SNIPPET_FIELDS.index("description")]  # what a light record still holds
 
 
 @dataclass(slots=True)
@@ -35,6 +36,9 @@ class SearchRequest:
     rerank: bool = False
     query_is_document: bool = False  # a whole patent's text (``novum similar``), embedded as a passage
     offset: int = 0  # hits to skip (paging); the order does not depend on it
+    # False: hits carry their records without the description (read only for a hit whose snippet or passage is
+    # there). A results page shows none, and on full-text grants parsing it was most of a page's cost.
+    whole_records: bool = True
 
 
 @dataclass(slots=True)
@@ -150,7 +154,8 @@ def search_page(
         ordered = _rerank(store, request.query, ordered, locations)
     page = ordered[request.offset : wanted]
     more = len(ordered) > wanted
-    records = store.get_many(n for n, _ in page)
+    light = () if request.whole_records else ("description",)
+    records = store.get_many((n for n, _ in page), without=light)
     hits: list[Hit] = []
     snippet = index.snippets(request.query)
     for number, score in page:
@@ -158,9 +163,14 @@ def search_page(
         if patent is None:  # indexed but deleted from the store: `novum reindex` rebuilds the index
             continue
         location = locations.get(number)
+        text = snippet(patent, LIGHT_SNIPPET_FIELDS if light else SNIPPET_FIELDS)
+        passage = passage_text(patent, location) if location else None
+        if light and (text is None or (location and passage is None)):
+            patent = store.get_many([number])[number]  # the snippet or the passage is in the description
+            text = text or snippet(patent, SNIPPET_FIELDS[len(LIGHT_SNIPPET_FIELDS) :])
+            passage = passage_text(patent, location) if location else None
         rank = request.offset + len(hits) + 1
-        hit = Hit(rank, number, score, patent, snippet(patent), passage=location)
-        hit.passage_text = passage_text(patent, location) if location else None
+        hit = Hit(rank, number, score, patent, text, passage=location, passage_text=passage)
         if request.collapse_families:
             key = keys.get(number, "")
             if key and not key.startswith("n:"):

@@ -126,9 +126,11 @@ def run_search(store: Store, index: LexicalIndex, params: SearchParams, dense: D
     indexes: list[SemanticIndex] = []
     embedded = bool(params.mode in (None, "semantic", "hybrid") and (indexes := dense()))
     mode = choose_mode(params.mode, embedded)
+    # a page shows no description; an explanation reads every field of each hit
     request = SearchRequest(
-        params.q, params.filters, params.limit, params.collapse, mode, params.rerank, offset=params.offset
-    )
+        params.q, params.filters, params.limit, params.collapse, mode, params.rerank, offset=params.offset,
+        whole_records=params.explain,
+    )  # fmt: skip
     result_page = search_page(store, index, request, indexes if mode != "lexical" else [])
     label = None
     if history is not None:

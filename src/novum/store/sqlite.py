@@ -365,8 +365,11 @@ class Store:
             chunk = wanted[start : start + 500]
             yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), (*leading, *chunk))
 
-    def get_many(self, numbers: Iterable[str]) -> dict[str, Patent]:
-        rows = self.select_in("SELECT number, record FROM documents WHERE number IN ({marks})", numbers)
+    def get_many(self, numbers: Iterable[str], *, without: tuple[str, ...] = ()) -> dict[str, Patent]:
+        """The stored records of ``numbers`` (unknown numbers are left out). ``without`` names top-level fields the
+        database drops before Python parses the JSON: a full-text grant's description is most of its record."""
+        record = self.dialect.json_without("record", *without) if without else "record"
+        rows = self.select_in(f"SELECT number, {record} AS record FROM documents WHERE number IN ({{marks}})", numbers)
         return {row["number"]: Patent.from_dict(json.loads(row["record"])) for row in rows}
 
     def provenance(self, number: str) -> dict[str, Any]:
