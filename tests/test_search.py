@@ -8,6 +8,7 @@ import pytest
 
 from novum.index.lexical import FIELD_TEXTS, Filters, LexicalIndex, class_prefix
 from novum.search.prior_art import SearchRequest, search
+from novum.search.service import find_similar, similar_request
 from novum.store.sqlite import Store
 from tests.helpers import DEMO, DEMO_JSONL, ingest_paths, record, write_lines
 
@@ -165,3 +166,8 @@ def test_a_light_page_finds_snippets_in_the_description(tmp_path: Path) -> None:
         assert hit.number == "EP3882239A1" and "**acetone**" in str(hit.snippet)
         assert plain[:60] in FIELD_TEXTS["description"](whole)  # found where only the whole record reaches
         assert plain[:60] not in FIELD_TEXTS["abstract"](whole) + FIELD_TEXTS["claims"](whole)
+
+        for number in ("US8930553B2", "EP3404678B1"):  # novum similar shows a light page too
+            patent, light_hits = find_similar(store, index, number, list, mode="lexical")
+            whole_hits = search(store, index, similar_request(store, patent, 10, "lexical"))
+            assert light_hits and [h.to_dict() for h in light_hits] == [h.to_dict() for h in whole_hits]

@@ -8,7 +8,7 @@ paging, the history set and the explanation all happen here, once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from novum.errors import QuerySyntaxError
@@ -187,7 +187,7 @@ def find_similar(
     patent = store.get(number)
     indexes = dense() if mode in (None, "semantic", "hybrid") else []
     chosen = choose_mode(mode, bool(indexes))
-    request = similar_request(store, patent, limit, chosen, rerank)
+    request = replace(similar_request(store, patent, limit, chosen, rerank), whole_records=False)  # a page to show
     return patent, search_page(store, index, request, indexes if chosen != "lexical" else []).hits
 
 
