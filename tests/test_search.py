@@ -161,9 +161,8 @@ def test_a_light_page_finds_snippets_in_the_description(tmp_path: Path) -> None:
         for query in ("bumpers conveniently", "acetone absorption", "wireless communication device"):
             assert page(query, False) == page(query, True), query
         (hit,) = search(store, index, SearchRequest("acetone absorption", whole_records=False))
-        plain = str(hit.snippet).replace("**", "")
-        whole = store.get(hit.number)
         assert hit.number == "EP3882239A1" and "**acetone**" in str(hit.snippet)
+        plain = str(hit.snippet).replace("**", "")
         assert plain[:60] in FIELD_TEXTS["description"](whole)  # found where only the whole record reaches
         assert plain[:60] not in FIELD_TEXTS["abstract"](whole) + FIELD_TEXTS["claims"](whole)
 
