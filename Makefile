@@ -60,6 +60,7 @@ bench: setup
 	$(BIN)/python bench/scale_bench.py --docs 100000
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/lexical_variants_bench.py
+	$(BIN)/python bench/fusion_bench.py --with-e5
 	$(BIN)/python bench/page_bench.py
 	$(BIN)/python bench/api_bench.py --keep /tmp/novum-api-bench --workers 1
 	$(BIN)/python bench/api_bench.py --keep /tmp/novum-api-bench --workers 2

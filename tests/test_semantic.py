@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from novum.index.dense import DenseIndex
 from novum.index.embed import load_embedder
 from novum.index.lexical import Filters, LexicalIndex
 from novum.ingest.embedding import embed_pending, existing_dense, open_dense, set_models
-from novum.search.fusion import reciprocal_rank_fusion
+from novum.search.fusion import reciprocal_rank_fusion, score_fusion
 from novum.search.prior_art import SearchRequest, search
 from novum.store.sqlite import Store
 from tests.conftest import fixture
@@ -132,6 +134,36 @@ def test_vector_file_ahead_of_the_table_is_trimmed(tmp_path: Path) -> None:
 def test_rrf_prefers_documents_found_by_both() -> None:
     fused = reciprocal_rank_fusion([["a", "b", "c"], ["c", "d", "a"]])
     assert [n for n, _ in fused][:2] == ["a", "c"]
+
+
+def test_score_fusion_weighs_scaled_scores() -> None:
+    bm25 = [("a", 12.0), ("b", 11.0), ("c", 2.0)]
+    cosine = [("c", 0.91), ("d", 0.90), ("a", 0.70)]
+    fused = dict(score_fusion(bm25, [cosine], lexical_weight=0.3))
+    # a: 0.3 x 1 + 0.7 x 0; b: 0.3 x 0.9 (absent from the cosine list: 0); c: 0 + 0.7 x 1; d: 0.7 x 0.952...
+    assert fused == pytest.approx({"a": 0.3, "b": 0.27, "c": 0.7, "d": 0.7 * 0.20 / 0.21})
+    assert [n for n, _ in score_fusion(bm25, [cosine], lexical_weight=0.3)] == ["c", "d", "a", "b"]
+    # the weight decides how far lexical evidence counts
+    assert [n for n, _ in score_fusion(bm25, [cosine], lexical_weight=0.9)][:2] == ["a", "b"]
+    # two semantic lists share the non-lexical weight; one list alone keeps its own scores
+    two = dict(score_fusion(bm25, [cosine, [("b", 0.5), ("a", 0.4)]], lexical_weight=0.3))
+    assert two["b"] == pytest.approx(0.3 * 0.9 + 0.35 * 1.0)
+    assert score_fusion(bm25, []) == bm25 and score_fusion([], [cosine]) == cosine and score_fusion([], []) == []
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from("abcdefgh"), st.floats(-50, 50)), max_size=8, unique_by=lambda t: t[0]),
+    st.lists(st.tuples(st.sampled_from("defghijk"), st.floats(-1, 1)), max_size=8, unique_by=lambda t: t[0]),
+    st.floats(0, 1),
+)
+def test_score_fusion_properties(lexical: list[tuple[str, float]], cosine: list[tuple[str, float]],
+                                 weight: float) -> None:  # fmt: skip
+    lexical, cosine = (sorted(ranked, key=lambda pair: -pair[1]) for ranked in (lexical, cosine))  # best first
+    fused = score_fusion(lexical, [cosine], lexical_weight=weight)
+    assert {n for n, _ in fused} == {n for n, _ in lexical} | {n for n, _ in cosine}
+    assert [s for _, s in fused] == sorted((s for _, s in fused), reverse=True)
+    if lexical and cosine:
+        assert all(-1e-9 <= s <= 1 + 1e-9 for _, s in fused)  # a convex combination of 0..1 scores
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,9 @@ def set_models(data_dir: Path, models: list[str]) -> None:
     path.write_text(json.dumps(list(dict.fromkeys(models))))
 
 
-# multilingual-e5-small runs at a fifth of bge-small's speed on a CPU; it is there for cross-lingual matching and
-# as a second opinion in hybrid fusion, where the title + abstract and the independent claims carry it.
+# multilingual-e5-small runs at a fifth of bge-small's speed on a CPU; it is there for cross-lingual search and
+# matching (beside bge it does not lift English hybrid search: bench/fusion_bench.py), where the title + abstract
+# and the independent claims carry it.
 POLICIES = {"e5-small-multilingual": PassagePolicy(max_paragraphs=0)}
 
 

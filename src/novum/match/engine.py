@@ -2,7 +2,7 @@
 
 One ``Matcher`` holds the store, the indexes and what it has learnt about them (forward citations, each
 document's stored passage vectors), so the API server keeps one and every request after the first is fast.
-Ranking is the search library's: BM25 fused with every semantic index by reciprocal-rank fusion, filters
+Ranking is the search library's: BM25 fused with every semantic index by their scores, filters
 (classes, offices, industries) inside the engines. Searching each part of the need and fusing the rankings is
 available (``by_parts``) but measured worse on the constructed set. Filters the engines do not know (availability,
 applicant type) are applied to a deeper candidate list, which can cost recall for a filter that keeps very little;
@@ -40,7 +40,7 @@ from novum.match.industry import industry_codes
 from novum.match.signals import Readiness, quick_available, readiness
 from novum.match.text import check_need, focus, need_parts
 from novum.model import Patent
-from novum.search.fusion import reciprocal_rank_fusion
+from novum.search.fusion import reciprocal_rank_fusion, score_fusion
 from novum.search.prior_art import MODES
 from novum.store.needs import LicenceOffer, Need, NeedsRegister, citing_documents
 from novum.store.sqlite import Store
@@ -232,7 +232,7 @@ class Matcher:
     def candidates(
         self, text: str, filters: Filters, depth: int, mode: str | None = None, document: bool = False
     ) -> list[tuple[str, float]]:
-        """One ranking, one publication per family: BM25 and each semantic index, fused by reciprocal rank.
+        """One ranking, one publication per family: BM25 and each semantic index, fused by their scores.
 
         The same engines and fusion as prior-art search, without building hits (snippets, records, result
         counts) that matching does not show for every candidate; ``document`` embeds the text as a passage.
@@ -242,23 +242,18 @@ class Matcher:
             raise MatchError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         if mode != "lexical" and not self.dense:
             raise MatchError(f"{mode} matching needs embeddings: run `novum embed`")
-        rankings: list[list[str]] = []
-        scores: dict[str, float] = {}
+        lexical: list[tuple[str, float]] = []
+        semantic: list[list[tuple[str, float]]] = []
         if mode in ("lexical", "hybrid"):
-            hits = self.index.search(text, filters, limit=depth * 2)
-            rankings.append([h.number for h in hits])
-            scores.update((h.number, h.score) for h in hits)
+            lexical = [(h.number, h.score) for h in self.index.search(text, filters, limit=depth * 2)]
         if mode in ("semantic", "hybrid"):
             for dense in self.dense:
                 vector = self._vectors.get((dense.model, text)) if not document else None
                 if vector is None:
                     embed = dense.embedder.embed_passages if document else dense.embedder.embed_queries
                     vector = embed([text])
-                found = dense.search_vector(vector, filters, depth * 2)
-                rankings.append([h.number for h in found])
-                for h in found:
-                    scores.setdefault(h.number, h.score)
-        fused = reciprocal_rank_fusion(rankings) if len(rankings) > 1 else [(n, scores[n]) for n in rankings[0]]
+                semantic.append([(h.number, h.score) for h in dense.search_vector(vector, filters, depth * 2)])
+        fused = score_fusion(lexical, semantic)
         keys = self.store.family_keys(n for n, _ in fused)
         seen: set[str] = set()
         out: list[tuple[str, float]] = []

@@ -16,7 +16,7 @@ from novum.index.lexical import SNIPPET_FIELDS, Filters, LexicalIndex
 from novum.index.passages import passages
 from novum.index.pgvector import SemanticIndex
 from novum.model import Patent
-from novum.search.fusion import reciprocal_rank_fusion
+from novum.search.fusion import reciprocal_rank_fusion, score_fusion
 from novum.store.sqlite import Store
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -107,8 +107,7 @@ def search_page(
         raise ValueError(f"{request.mode} search needs embeddings: run `novum embed` (or ingest without --no-embed)")
     depth = max(CANDIDATES, request.limit * 5)
     wanted = request.offset + request.limit
-    semantic: list[list[str]] = []
-    scores: dict[str, float] = {}
+    semantic: list[list[tuple[str, float]]] = []
     locations: dict[str, str] = {}
     if request.mode in ("semantic", "hybrid"):
         for index_ in dense:
@@ -119,11 +118,9 @@ def search_page(
             )
             pool = depth if request.mode == "hybrid" else max(depth, wanted * 3)
             found = index_.search_vector(vector, request.filters, pool)
-            semantic.append([h.number for h in found])
+            semantic.append([(h.number, h.score) for h in found])
             for h in found:
                 locations.setdefault(h.number, h.location)
-                if request.mode == "semantic":
-                    scores[h.number] = max(scores.get(h.number, -1.0), h.score)
     total = 0
     families: dict[str, str] = {}
     # Fusion reads the first ``depth`` of each ranking; a lexical page needs only enough hits to fill it after
@@ -131,13 +128,12 @@ def search_page(
     lexical_only = request.mode == "lexical" and not request.rerank
     fetch = max(MIN_LEXICAL_FETCH, wanted * 3) if lexical_only else max(depth, wanted * 3)
     while True:
-        lexical: list[str] = []
+        lexical: list[tuple[str, float]] = []
         if request.mode in ("lexical", "hybrid"):
             found_lexical, total = index.search_counted(request.query, request.filters, limit=fetch)
-            lexical = [h.number for h in found_lexical]
-            scores.update((h.number, h.score) for h in found_lexical)
+            lexical = [(h.number, h.score) for h in found_lexical]
             families.update((h.number, h.family) for h in found_lexical)  # the index stores each family key
-        ranked = _order(request.mode, lexical, semantic, scores, depth)
+        ranked = _order(request.mode, lexical, semantic, depth)
         if request.collapse_families:
             families.update(store.family_keys(n for n, _ in ranked if n not in families))
         keys = families if request.collapse_families else {}
@@ -180,17 +176,18 @@ def search_page(
 
 
 def _order(
-    mode: str, lexical: list[str], semantic: list[list[str]], scores: dict[str, float], depth: int
+    mode: str, lexical: list[tuple[str, float]], semantic: list[list[tuple[str, float]]], depth: int
 ) -> list[tuple[str, float]]:
-    """Fused head (the first ``depth`` of each ranking), then the remaining lexical matches in BM25 order."""
+    """Fused head (the first ``depth`` of each ranking, by their scores), then the remaining lexical matches in BM25
+    order."""
     if mode == "lexical":
-        return [(n, scores[n]) for n in lexical]
+        return lexical
     if mode == "semantic":
-        return [(n, scores[n]) for n in semantic[0]] if len(semantic) == 1 else reciprocal_rank_fusion(semantic)
-    head = reciprocal_rank_fusion([lexical[:depth], *semantic])
+        return semantic[0] if len(semantic) == 1 else reciprocal_rank_fusion([[n for n, _ in s] for s in semantic])
+    head = score_fusion(lexical[:depth], semantic)
     seen = {n for n, _ in head}
     tail_score = min((score for _, score in head), default=0.0)
-    tail = [(n, tail_score * 0.999) for n in lexical[depth:] if n not in seen]
+    tail = [(n, tail_score * 0.999) for n, _ in lexical[depth:] if n not in seen]
     return head + tail
 
 
