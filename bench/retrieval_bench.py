@@ -11,7 +11,7 @@ the ranked list (BM25 scores do not depend on the filter, so that is the filtere
 "The baseline" of each half is the strongest of them on that half; every novum row shows its nDCG@10 gain over it
 with a 95% paired-bootstrap interval.
 
-    python bench/retrieval_bench.py [--modes lexical,semantic,hybrid] [--work-dir DIR] [--runs-dir DIR]
+    python bench/retrieval_bench.py [--modes lexical,semantic,hybrid,hybrid+rerank] [--work-dir DIR] [--runs-dir DIR]
 
 Benchmark data is read in place from ../shared/data/bench; corpora are ingested into a scratch directory.
 """
@@ -59,7 +59,7 @@ def machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--modes", default="lexical,semantic,hybrid", help="novum search modes (+rerank allowed)")
+    parser.add_argument("--modes", default="lexical,semantic,hybrid,hybrid+rerank", help="modes; +rerank reranks")
     parser.add_argument("--similar-modes", default="lexical,hybrid", help="novum similar modes")
     parser.add_argument("--work-dir", type=Path, help="reuse scratch data directories here (default: a temp dir)")
     parser.add_argument("--runs-dir", type=Path, help="write the TREC run files here")

@@ -16,12 +16,15 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from novum.errors import NovumError
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding, Tokenizer
 
 Vectors = npt.NDArray[np.float32]
 
@@ -121,8 +124,7 @@ class OnnxEmbedder:
         options.intra_op_num_threads = _threads()
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(spec.max_tokens)
+        self.tokenizer = _tokenizer(Tokenizer.from_file(str(folder / "tokenizer.json")), spec.max_tokens)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.spec = spec
         self.name = spec.name
@@ -157,13 +159,7 @@ class OnnxEmbedder:
         return out
 
     def _batch(self, texts: list[str]) -> Vectors:
-        encodings = self.tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
+        ids, mask, _ = _padded(self.tokenizer.encode_batch(texts))
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
@@ -174,6 +170,27 @@ class OnnxEmbedder:
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return _unit(np.asarray(pooled, dtype=np.float32))
+
+
+def _tokenizer(tokenizer: Tokenizer, max_tokens: int) -> Tokenizer:
+    """The tokenizer truncating at ``max_tokens`` and not padding: a batch is padded by ``_padded``. Some shipped
+    ``tokenizer.json`` files pad themselves (ms-marco's to 512 tokens, phrase-minilm's to the batch's longest)."""
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _padded(encodings: list[Encoding]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Token ids, attention mask and token types of a batch, padded to its longest member; a pad is masked out."""
+    width = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = encoding.attention_mask
+        types[row, : len(encoding.ids)] = encoding.type_ids
+    return ids, mask, types
 
 
 def _unit(vectors: Vectors) -> Vectors:
@@ -252,8 +269,7 @@ class CrossEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = _threads()
         self.session = ort.InferenceSession(str(folder / model_file), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_tokens)
+        self.tokenizer = _tokenizer(Tokenizer.from_file(str(folder / "tokenizer.json")), max_tokens)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.batch_size = batch_size
         self.name = name or ("ms-marco-minilm-cross-encoder" if reranker else folder.name)
@@ -271,15 +287,7 @@ class CrossEncoder:
         scores: list[float] = []
         for start in range(0, len(pairs), self.batch_size):
             chunk = pairs[start : start + self.batch_size]
-            encodings = self.tokenizer.encode_batch(chunk)
-            width = max(len(e.ids) for e in encodings)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            types = np.zeros_like(ids)
-            for row, e in enumerate(encodings):
-                ids[row, : len(e.ids)] = e.ids
-                mask[row, : len(e.ids)] = 1
-                types[row, : len(e.ids)] = e.type_ids
+            ids, mask, types = _padded(self.tokenizer.encode_batch(chunk))
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = types
