@@ -149,6 +149,8 @@ def test_score_fusion_weighs_scaled_scores() -> None:
     two = dict(score_fusion(bm25, [cosine, [("b", 0.5), ("a", 0.4)]], lexical_weight=0.3))
     assert two["b"] == pytest.approx(0.3 * 0.9 + 0.35 * 1.0)
     assert score_fusion(bm25, []) == bm25 and score_fusion([], [cosine]) == cosine and score_fusion([], []) == []
+    # a semantic list that found nothing (a filter no passage passes) leaves the other its whole share
+    assert score_fusion(bm25, [cosine, []], lexical_weight=0.3) == score_fusion(bm25, [cosine], lexical_weight=0.3)
 
 
 @given(

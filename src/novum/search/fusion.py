@@ -38,11 +38,11 @@ def score_fusion(
     """``(id, score)`` best first: ``lexical_weight`` x the lexical score plus the rest shared by the semantic lists,
     each list's scores scaled to 0..1 over the candidates it returned (a document a list did not return gets 0
     from it). A single list keeps its own scores. Ties keep first-seen order, lexical first."""
-    lists = [ranked for ranked in (lexical, *semantic) if ranked]
-    if len(lists) < 2:
-        return list(lists[0]) if lists else []
-    weighted = [(lexical_weight, lexical)] if semantic else [(1.0, lexical)]
-    weighted += [((1.0 - lexical_weight if lexical else 1.0) / len(semantic), ranked) for ranked in semantic]
+    present = [ranked for ranked in semantic if ranked]  # a list that found nothing takes no share
+    if len(present) + bool(lexical) < 2:
+        return list(lexical or (present[0] if present else []))
+    weighted = [(lexical_weight, lexical)] if lexical else []
+    weighted += [((1.0 - lexical_weight if lexical else 1.0) / len(present), ranked) for ranked in present]
     fused: dict[str, float] = {}
     for weight, ranked in weighted:
         for item, value in _scaled(ranked):
