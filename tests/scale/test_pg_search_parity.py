@@ -169,13 +169,14 @@ def test_dense_search_reads_pgvector_and_matches(
         for (_, a), (_, b) in zip(expected, found, strict=True):
             assert b == pytest.approx(a, abs=1e-5)
         recalls.append(len({n for n, _ in expected} & {n for n, _ in found}) / len(expected))
-        # hybrid: equal fused scores for every document whose semantic rank cannot flip with float rounding
+        # hybrid: the same fused scores, up to the cosines' float rounding (faiss and pgvector agree within 1e-5 on a
+        # cosine; hybrid scales each list over its span), for every document whose semantic rank cannot flip with it
         ties = near_ties(lite, topic)
         expected, found = top(lite, topic, "hybrid"), top(pg, topic, "hybrid")
         assert expected and len(expected) == len(found), topic.id
         mine, theirs = dict(expected), dict(found)
         for number in (mine.keys() | theirs.keys()) - ties:
-            assert theirs.get(number) == pytest.approx(mine.get(number), rel=1e-9), (topic.id, number)
+            assert theirs.get(number) == pytest.approx(mine.get(number), abs=1e-4), (topic.id, number)
     assert np.mean(recalls) >= 0.98, recalls
     # pgvector's graph walk (forced, as on a table too big to score exactly) against exact scoring
     searching.exact_below = 0
