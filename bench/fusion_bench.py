@@ -6,7 +6,9 @@ itself excluded, no family collapse); nDCG@10 on the tuning half (where ``LEXICA
 held-out half. Each ranker runs once per topic, 500 deep; every fusion reads the first ``depth`` of both lists, as
 ``novum search`` does with ``max(100, 5 x page size)`` candidates. The last rows are the hybrid search itself, with
 every embedding model the data directory holds: bge-small-en, and multilingual-e5 too with ``--with-e5`` (it
-embeds the 2,244 records a second time, about ten minutes on two cores).
+embeds the 2,244 records a second time, about ten minutes on two cores). A probe: the strongest plain baseline, bm25s
+at the setting tuned on the tuning half, as the lexical list in place of novum's BM25 (is a lexical stage at those
+parameters worth building for hybrid search?).
 
     python bench/fusion_bench.py [--with-e5] [--work-dir DIR]
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from novum.eval import datasets, report, runner, split
+from novum.eval import baselines, datasets, report, runner, split
 from novum.eval.measures import Ranking, Run, per_topic
 from novum.ingest.embedding import existing_dense, set_models
 from novum.search.fusion import LEXICAL_WEIGHT, reciprocal_rank_fusion, score_fusion
@@ -75,6 +77,14 @@ def main() -> int:
                 for name, fuse in fusions.items():
                     run = fused_run(lists["lexical"], lists["semantic"], depth, fuse)
                     rows.append([f"{depth} candidates: {name}", *(f"{ndcg(run, q):.3f}" for q in halves.values())])
+            patents = list(store.iter_patents())
+            tuned = baselines.tune_bm25s(patents, datasets.restrict(bench, split.TUNING, "tuning"))
+            bm25s = baselines.Bm25sRanker(patents, tuned.best, "bm25s tuned")
+            plain = {topic.id: bm25s.rank(topic, 500) for topic in bench.topics}
+            for w in WEIGHTS:
+                run = fused_run(plain, lists["semantic"], 200, weighted(w))
+                rows.append([f"probe, 200 candidates: tuned bm25s ({tuned.best.label()}) + bge, lexical weight {w}",
+                             *(f"{ndcg(run, q):.3f}" for q in halves.values())])  # fmt: skip
             for models in (bge, dense) if len(dense) > 1 else (bge,):
                 ranker = runner.NovumRanker(store, index, runner.ModeSpec("hybrid", "hybrid", False), models)
                 run = {topic.id: ranker.rank(topic, runner.DEPTH) for topic in bench.topics}
