@@ -14,7 +14,7 @@ from novum.index.dense import DenseIndex
 from novum.index.embed import load_embedder
 from novum.index.lexical import Filters, LexicalIndex
 from novum.ingest.embedding import embed_pending, existing_dense, open_dense, set_models
-from novum.search.fusion import reciprocal_rank_fusion, score_fusion
+from novum.search.fusion import fuse, reciprocal_rank_fusion, score_fusion
 from novum.search.prior_art import SearchRequest, search
 from novum.store.sqlite import Store
 from tests.conftest import fixture
@@ -151,6 +151,11 @@ def test_score_fusion_weighs_scaled_scores() -> None:
     assert score_fusion(bm25, []) == bm25 and score_fusion([], [cosine]) == cosine and score_fusion([], []) == []
     # a semantic list that found nothing (a filter no passage passes) leaves the other its whole share
     assert score_fusion(bm25, [cosine, []], lexical_weight=0.3) == score_fusion(bm25, [cosine], lexical_weight=0.3)
+    # one rule for search and matching: semantic search over several models fuses their ranks, not their cosines
+    e5 = [("d", 0.88), ("c", 0.87)]
+    assert fuse("semantic", bm25, [cosine, e5]) == reciprocal_rank_fusion([["c", "d", "a"], ["d", "c"]])
+    assert fuse("semantic", bm25, [cosine]) == cosine and fuse("lexical", bm25, [cosine]) == bm25
+    assert fuse("hybrid", bm25, [cosine]) == score_fusion(bm25, [cosine])
 
 
 @given(

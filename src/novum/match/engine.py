@@ -40,7 +40,7 @@ from novum.match.industry import industry_codes
 from novum.match.signals import Readiness, quick_available, readiness
 from novum.match.text import check_need, focus, need_parts
 from novum.model import Patent
-from novum.search.fusion import reciprocal_rank_fusion, score_fusion
+from novum.search.fusion import fuse, reciprocal_rank_fusion
 from novum.search.prior_art import MODES
 from novum.store.needs import LicenceOffer, Need, NeedsRegister, citing_documents
 from novum.store.sqlite import Store
@@ -253,7 +253,7 @@ class Matcher:
                     embed = dense.embedder.embed_passages if document else dense.embedder.embed_queries
                     vector = embed([text])
                 semantic.append([(h.number, h.score) for h in dense.search_vector(vector, filters, depth * 2)])
-        fused = score_fusion(lexical, semantic)
+        fused = fuse(mode, lexical, semantic)
         keys = self.store.family_keys(n for n, _ in fused)
         seen: set[str] = set()
         out: list[tuple[str, float]] = []

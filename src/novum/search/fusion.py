@@ -32,6 +32,16 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) ->
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
+def fuse(mode: str, lexical: Scored, semantic: Sequence[Scored]) -> list[tuple[str, float]]:
+    """One ranking of a search's lists, as prior-art search and matching both rank: ``hybrid`` by the lists' scores,
+    ``semantic`` by its one model's cosine or by reciprocal rank over several models, ``lexical`` as BM25 ranked."""
+    if mode == "semantic" and len(semantic) > 1:
+        return reciprocal_rank_fusion([[item for item, _ in ranked] for ranked in semantic])
+    if mode == "semantic":
+        return list(semantic[0])
+    return score_fusion(lexical, semantic if mode == "hybrid" else [])
+
+
 def score_fusion(
     lexical: Scored, semantic: Sequence[Scored], lexical_weight: float = LEXICAL_WEIGHT
 ) -> list[tuple[str, float]]:

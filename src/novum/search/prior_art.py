@@ -16,7 +16,7 @@ from novum.index.lexical import SNIPPET_FIELDS, Filters, LexicalIndex
 from novum.index.passages import passages
 from novum.index.pgvector import SemanticIndex
 from novum.model import Patent
-from novum.search.fusion import reciprocal_rank_fusion, score_fusion
+from novum.search.fusion import fuse
 from novum.store.sqlite import Store
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -180,11 +180,9 @@ def _order(
 ) -> list[tuple[str, float]]:
     """Fused head (the first ``depth`` of each ranking, by their scores), then the remaining lexical matches in BM25
     order."""
-    if mode == "lexical":
-        return lexical
-    if mode == "semantic":
-        return semantic[0] if len(semantic) == 1 else reciprocal_rank_fusion([[n for n, _ in s] for s in semantic])
-    head = score_fusion(lexical[:depth], semantic)
+    if mode != "hybrid":
+        return fuse(mode, lexical, semantic)
+    head = fuse(mode, lexical[:depth], semantic)
     seen = {n for n, _ in head}
     tail_score = min((score for _, score in head), default=0.0)
     tail = [(n, tail_score * 0.999) for n, _ in lexical[depth:] if n not in seen]
