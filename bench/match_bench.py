@@ -13,6 +13,7 @@ explanations) against the search call alone on the same needs.
 
     nice -n 10 python bench/match_bench.py quality
     nice -n 10 python bench/match_bench.py latency [--docs 100000]
+    nice -n 10 python bench/match_bench.py firms      # what the firm documents cost an ingest, on the US API store
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,9 +40,10 @@ import match_data  # noqa: E402
 from novum.eval.datasets import patsnap_free_text  # noqa: E402
 from novum.eval.measures import hit_at, per_topic, relative_change  # noqa: E402
 from novum.index.dense import DenseIndex  # noqa: E402
+from novum.index.firms import FirmEntry, FirmIndex  # noqa: E402
 from novum.index.lexical import Filters, LexicalIndex, open_index_for_reading  # noqa: E402
 from novum.ingest.embedding import existing_dense  # noqa: E402
-from novum.match.engine import Matcher, MatchOptions  # noqa: E402
+from novum.match.engine import PORTFOLIOS, Matcher, MatchOptions  # noqa: E402
 from novum.match.evalset import (  # noqa: E402
     FirmTopic,
     NeedTopic,
@@ -50,9 +53,8 @@ from novum.match.evalset import (  # noqa: E402
     read_ipc_titles,
     sha,
 )
-from novum.match.firms import firm_key, owners, rank_firms  # noqa: E402
+from novum.match.firms import firm_key, fuse_firms, owners, rank_firms  # noqa: E402
 from novum.match.text import need_parts  # noqa: E402
-from novum.search.fusion import reciprocal_rank_fusion  # noqa: E402
 from novum.store.sqlite import Store  # noqa: E402
 
 CLASSIFICATION = match_data.SHARED / "classification"
@@ -82,41 +84,20 @@ def bm25_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
 
 
 def novum_firms(matcher: Matcher, topic: FirmTopic, **voting: float) -> Ranking:
+    """The document model alone: firms by k-NN voting over the held-out patent's neighbours."""
     neighbours = matcher.neighbours(topic.text, Filters(exclude=topic.exclude), DEPTH)
     records = matcher.store.get_many(n for n, _ in neighbours)
     return [(f.key, f.score) for f in rank_firms(neighbours, records, None, DEPTH, **voting)]  # type: ignore[arg-type]
 
 
-class FirmProfiles:
-    """An experiment, not novum's ranking: each firm as one document (the titles and abstracts of its patents, the
-    held-out ones left out), ranked by BM25 (bm25s, k1 1.2, b 0.75, English stemming), fused by reciprocal rank
-    (k 10) with the k-NN voting: the portfolio-profile model of expert finding beside the document model."""
-
-    def __init__(self, patents: list[Any], held_out: set[str]) -> None:
-        import bm25s
-        import Stemmer
-
-        texts: dict[str, list[str]] = {}
-        for patent in patents:
-            if patent.number not in held_out:
-                for name in owners(patent):
-                    texts.setdefault(firm_key(name), []).append(f"{patent.title() or ''} {patent.abstract() or ''}")
-        self.firms = sorted(texts)
-        self.stemmer = Stemmer.Stemmer("english")
-        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        tokens = bm25s.tokenize([" ".join(texts[f]) for f in self.firms], stopwords="en", stemmer=self.stemmer,
-                                show_progress=False)  # fmt: skip
-        self.bm25.index(tokens, show_progress=False)
-
-    def rank(self, text: str) -> Ranking:
-        import bm25s
-
-        query = bm25s.tokenize([text], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        docs, values = self.bm25.retrieve(query, k=min(DEPTH, len(self.firms)), show_progress=False)
-        return [(self.firms[i], float(v)) for i, v in zip(docs[0], values[0], strict=True)]
-
-    def fused(self, voting: Ranking, text: str, k: int = 10) -> Ranking:
-        return reciprocal_rank_fusion([[firm for firm, _ in ranking] for ranking in (voting, self.rank(text))], k)
+def held_out_firms(matcher: Matcher, patents: list[Any], topics: list[FirmTopic], folder: Path) -> Matcher:
+    """The matcher with firm documents built by novum's own ``FirmIndex`` from every patent but the held-out ones
+    (and their families), so a held-out patent's words are not in its firm's document."""
+    held_out = {n for t in topics for n in t.exclude}
+    firms = FirmIndex(folder)
+    firms.reset()
+    firms.add([FirmEntry.of(p) for p in patents if p.number not in held_out])
+    return Matcher(matcher.store, matcher.index, matcher.dense, firms=firms)
 
 
 # The voting grid tried on the tuning half of each firm set (k of 1/(k + rank); decay of a firm's later documents).
@@ -190,23 +171,41 @@ def need_sets(matcher: Matcher, needs: list[NeedTopic], label: str) -> None:
 
 
 def firm_set(matcher: Matcher, patents: list[Any], topics: list[FirmTopic], label: str, tune: bool = False) -> None:
-    """Both halves (split by the parity of the SHA-1 of the held-out number); the grid on the tuning half."""
+    """Both halves (split by the parity of the SHA-1 of the held-out number); the grids on the tuning half."""
     halves = {"tune": [t for t in topics if sha(t.id) % 2 == 0], "held-out": [t for t in topics if sha(t.id) % 2]}
-    if tune:
-        tune_firms(matcher, halves["tune"])
-    profiles = FirmProfiles(patents, {n for t in topics for n in t.exclude})
-    for half, chosen in halves.items():
-        qrels = {t.id: {t.firm: 1} for t in chosen}
-        runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "novum match firms (k-NN voting)": {},
-                                               "experiment: voting + firm profiles (RRF)": {}}  # fmt: skip
-        started = time.perf_counter()
-        for topic in chosen:
-            runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
-            voting = novum_firms(matcher, topic)
-            runs["novum match firms (k-NN voting)"][topic.id] = voting
-            runs["experiment: voting + firm profiles (RRF)"][topic.id] = profiles.fused(voting, topic.text)
-        print(f"  firms: {len(chosen)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        report(f"{label}, {half} half", qrels, runs, "one held-out patent per applicant with >= 5 families")
+    with tempfile.TemporaryDirectory(prefix="novum-firms-") as folder:
+        profiled = held_out_firms(matcher, patents, topics, Path(folder))
+        if tune:
+            tune_firms(matcher, halves["tune"])
+            tune_profile_k(profiled, halves["tune"])
+        for half, chosen in halves.items():
+            qrels = {t.id: {t.firm: 1} for t in chosen}
+            runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "k-NN voting alone": {},
+                                                   "novum match firms (voting + firm documents)": {}}  # fmt: skip
+            started = time.perf_counter()
+            for topic in chosen:
+                runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
+                runs["k-NN voting alone"][topic.id] = novum_firms(matcher, topic)
+                found = profiled.firms_for(topic.text, topic.exclude, None, DEPTH)
+                runs["novum match firms (voting + firm documents)"][topic.id] = [(f.key, f.score) for f in found]
+            print(f"  firms: {len(chosen)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            report(f"{label}, {half} half", qrels, runs, "one held-out patent per applicant with >= 5 families")
+
+
+def tune_profile_k(matcher: Matcher, topics: list[FirmTopic]) -> None:
+    """nDCG@10 on the tuning topics of the reciprocal-rank k that fuses voting with the firm documents."""
+    qrels = {t.id: {t.firm: 1} for t in topics}
+    voting, portfolio = {}, {}
+    for t in topics:
+        neighbours = matcher.neighbours(t.text, Filters(exclude=t.exclude), DEPTH)
+        voting[t.id] = rank_firms(neighbours, matcher.store.get_many(n for n, _ in neighbours), None, DEPTH)
+        portfolio[t.id] = matcher.firms.rank(t.text, DEPTH)
+    print("\n| fusion k | nDCG@10 (tuning half) | firm documents alone |\n|---:|---:|---:|")
+    alone = {tid: [(h.key, h.score) for h in hits] for tid, hits in portfolio.items()}
+    for k in (1, 10, 60):
+        run = {tid: [(f.key, f.score) for f in fuse_firms(voting[tid], portfolio[tid], None, DEPTH, k)]
+               for tid in voting}  # fmt: skip
+        print(f"| {k} | {np.mean(scores(qrels, run)[0]):.3f} | {np.mean(scores(qrels, alone)[0]):.3f} |")
 
 
 def open_matcher(name: str) -> Matcher:
@@ -358,15 +357,47 @@ def _timed(queries: list[str], run: Callable[[str], object]) -> tuple[float, flo
     return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
 
 
+def firm_index_cost(batch: int = 1_000) -> None:
+    """What the firm documents add to an ingest, on the US API store: the index sync of every patent (lexical index
+    and firm documents, as an ingest writes them) against the firm documents built alone; rewriting them for a batch
+    of patents they already hold (a later sync touching the same firms); one ranking of firms; the folder's size."""
+    store = open_matcher("usapi").store
+    patents = list(store.iter_patents())
+    with tempfile.TemporaryDirectory(prefix="novum-firm-cost-") as folder:
+        started = time.perf_counter()
+        LexicalIndex(Path(folder) / "ingest").add(patents)  # what an ingest's sync writes: both indexes
+        both_s = time.perf_counter() - started
+        firms = FirmIndex(Path(folder))
+        started = time.perf_counter()
+        written = firms.add([FirmEntry.of(p) for p in patents])
+        build_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for start in range(0, 5 * batch, batch):
+            firms.add([FirmEntry.of(p) for p in patents[start : start + batch]])
+        rewrite_s = (time.perf_counter() - started) / 5
+        texts = [" ".join(filter(None, (p.title(), p.abstract()))) for p in patents[:200]]
+        p50, p95 = _timed(texts, lambda text: firms.rank(text, PORTFOLIOS))
+        size = sum(f.stat().st_size for f in firms.path.rglob("*") if f.is_file())
+    print(f"\nUS API corpus: {len(patents):,} patents, {written:,} firms\n")
+    print("| step | seconds | ms |\n|---|---:|---:|")
+    print(f"| an ingest's index sync of every patent: lexical index and firm documents | {both_s:.1f} | |")
+    print(f"| of which the firm documents (built alone) | {build_s:.1f} | |")
+    print(f"| firm documents, rewrite for {batch:,} patents already in them (mean of 5) | {rewrite_s:.2f} | |")
+    print(f"| rank firms for a patent's title + abstract, p50 / p95 | | {p50:.1f} / {p95:.1f} |")
+    print(f"\nfirm folder on disk: {size / 1e6:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["quality", "latency"])
+    parser.add_argument("what", choices=["quality", "latency", "firms"])
     parser.add_argument("--sets", nargs="+", default=["nvidia", "patsnap", "usapi"])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50)
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.sets)
+    elif args.what == "firms":
+        firm_index_cost()
     else:
         latency(args.docs, args.queries)
 

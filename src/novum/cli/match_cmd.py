@@ -152,11 +152,12 @@ def _print_market(result: PatentToMarket) -> None:
     console.print(f"[bold]{result.number}[/bold] {escape(result.patent.title() or '')}")
     console.print(f"[cyan]readiness:[/cyan] {escape(result.readiness.summary())}")
     table = Table(title="firms")
-    for column in ("rank", "firm", "relation", "type", "score", "closest patents"):
+    for column in ("rank", "firm", "relation", "type", "score", "closest patents", "found by"):
         table.add_column(column, overflow="fold")
     for f in result.firms:
+        closest = ", ".join(f.evidence) or "(its portfolio as a whole)"
         table.add_row(
-            str(f.rank), escape(f.firm), f.relation, f.applicant_type, f"{f.score:.4f}", ", ".join(f.evidence)
+            str(f.rank), escape(f.firm), f.relation, f.applicant_type, f"{f.score:.4f}", closest, ", ".join(f.found_by)
         )
     console.print(table)
     if not result.needs:

@@ -22,6 +22,7 @@ import tantivy
 
 from novum.analytics import sei
 from novum.errors import NovumError
+from novum.index.firms import FirmEntry, FirmIndex
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.numbers import priority_keys
@@ -44,6 +45,7 @@ _SEGMENT_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +|(?<=[^\x00-\x7f]\*\*) +| +(?=\
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|IN|TO)\b")
 # A text with this many words (after stop words) is read as a document, not as a searcher's query (issue 13).
 DOCUMENT_QUERY_TERMS = 20
+FIRM_BATCH = 5_000  # patents gathered before their firms' documents are rewritten (bounds memory on a reindex)
 
 
 @dataclass(slots=True)
@@ -185,6 +187,13 @@ class LexicalIndex:
                 marker.write_text(str(SCHEMA_VERSION))
         self.index.register_tokenizer("novum_en", english_analyzer())
         self.index.register_tokenizer("novum_zh", _segmented())
+        # the firm documents are written in the same sync; an index without them (made by an older novum, or
+        # lost) must see every document again, as an old layout does
+        self.firms = FirmIndex(data_dir, read_only=read_only)
+        if not read_only and (self.firms.missing or self.firms.stale) and self.count() > 0:
+            self.rebuilt = True
+        elif not read_only and self.rebuilt:
+            self.firms.reset()
 
     # --- writing ------------------------------------------------------------------------------------------------
     def add(self, patents: Iterable[Patent]) -> list[str]:
@@ -192,10 +201,16 @@ class LexicalIndex:
         self._writable()
         writer = self.index.writer(heap_size=128_000_000, num_threads=1)
         written: list[str] = []
+        firm_entries: list[FirmEntry] = []
         for patent in patents:
             writer.delete_documents_by_term("number", patent.number)
             writer.add_document(self._document(patent))
             written.append(patent.number)
+            firm_entries.append(FirmEntry.of(patent))
+            if len(firm_entries) >= FIRM_BATCH:
+                self.firms.add(firm_entries)
+                firm_entries = []
+        self.firms.add(firm_entries)
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -209,6 +224,7 @@ class LexicalIndex:
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
+        self.firms.reset()
 
     def _writable(self) -> None:
         if self.read_only:

@@ -22,6 +22,7 @@ import tantivy
 
 from novum.claims.scoring import term_spans
 from novum.errors import NotFoundError
+from novum.index.firms import FirmIndex
 from novum.index.lexical import Filters, LexicalIndex, segment
 from novum.index.pgvector import SemanticIndex
 from novum.match import MatchError, UnknownFirmError
@@ -32,6 +33,7 @@ from novum.match.firms import (
     FirmProfile,
     applicant_type,
     firm_key,
+    fuse_firms,
     owner_types,
     owners,
     rank_firms,
@@ -52,6 +54,7 @@ _PROFILE_STOP = frozenset({
 })  # fmt: skip
 POST_FILTER_DEPTH = 300  # candidates read when a filter must be applied after the search
 NEIGHBOURS = 100  # documents whose owners vote in firm ranking
+PORTFOLIOS = 100  # firms the profile model ranks before the two models are fused
 NEED_MIN_SCORE = 0.15  # a registered need is listed for a patent from this score up
 
 
@@ -155,10 +158,16 @@ class Matcher:
     """Matching over one data directory. ``dense`` are the semantic indexes to use (none: lexical only)."""
 
     def __init__(
-        self, store: Store, index: LexicalIndex, dense: list[SemanticIndex] | None = None, today: dt.date | None = None
+        self,
+        store: Store,
+        index: LexicalIndex,
+        dense: list[SemanticIndex] | None = None,
+        today: dt.date | None = None,
+        firms: FirmIndex | None = None,
     ) -> None:
         self.store = store
         self.index = index
+        self.firms = firms or index.firms  # the firm documents kept beside the lexical index
         self.dense = dense or []
         self.today = today
         self.register = NeedsRegister(store)
@@ -312,13 +321,20 @@ class Matcher:
             raise MatchError(f"{patent.number} has no title, abstract or claims to match on")
         key = self.store.family_keys([patent.number]).get(patent.number, "")
         family = self.store.family_members(key) if key else [patent.number]
-        neighbours = self.neighbours(text, Filters(exclude=family), NEIGHBOURS)
-        records = self.store.get_many(n for n, _ in neighbours)
-        found = rank_firms(neighbours, records, patent, firms)
+        found = self.firms_for(text, family, patent, firms)
         return PatentToMarket(
             patent.number, patent, self.readiness(patent), found, self.needs_for(patent, needs),
             self.register.offers([patent.number]),
         )  # fmt: skip
+
+    def firms_for(self, text: str, exclude: list[str], target: Patent | None, limit: int) -> list[FirmMatch]:
+        """Firms for a patent's text: its nearest documents (``exclude``d left out) vote, the firm documents are
+        ranked as wholes, and the two are fused; ``target``'s own owners are left out of both."""
+        neighbours = self.neighbours(text, Filters(exclude=exclude), NEIGHBOURS)
+        records = self.store.get_many(n for n, _ in neighbours)
+        voting = rank_firms(neighbours, records, target, NEIGHBOURS)
+        own = {firm_key(name) for name in owners(target)} if target is not None else set()
+        return fuse_firms(voting, self.firms.rank(text, PORTFOLIOS, own), target, limit)
 
     def neighbours(self, text: str, filters: Filters, depth: int) -> list[tuple[str, float]]:
         """Documents nearest a patent's text (searched as a document: its passages embedded as passages)."""

@@ -51,7 +51,8 @@ def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> Path:
     needs = book.create_sheet("needs")
     _header(needs, ("number", "need id", "firm", "contact", "industry", "need", "score", "parts answered", "evidence"))
     firms = book.create_sheet("firms")
-    _header(firms, ("number", "rank", "firm", "relation", "applicant type", "score", "shared classes", "closest"))
+    _header(firms, ("number", "rank", "firm", "relation", "applicant type", "score", "shared classes", "closest",
+                    "found by"))
     for row in portfolio.rows:
         for match in row.needs:
             evidence = " | ".join(f"{e.part} -> {e.passage}" for e in match.explanation.evidence if e.answered)
@@ -60,7 +61,8 @@ def write_portfolio_xlsx(portfolio: Portfolio, path: Path) -> Path:
                           f"{match.explanation.answered}/{len(match.explanation.evidence)}", evidence])  # fmt: skip
         for firm in row.firms:
             firms.append([row.number, firm.rank, firm.firm, firm.relation, firm.applicant_type, round(firm.score, 4),
-                          ", ".join(firm.shared_classes), ", ".join(firm.evidence)])  # fmt: skip
+                          ", ".join(firm.shared_classes), ", ".join(firm.evidence),
+                          ", ".join(firm.found_by)])  # fmt: skip
     if portfolio.missing:
         missing = book.create_sheet("not found")
         _header(missing, ("number as given",))

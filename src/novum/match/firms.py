@@ -15,10 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from novum.analytics.applicants import Aliases, clean_name, load_aliases
 from novum.model import Patent
+
+if TYPE_CHECKING:
+    from novum.index.firms import FirmHit
 
 _ACADEMIC = re.compile(
     r"\b(universit\w*|college|institut\w*|academy|school of|hochschule|polytechnic|research (?:council|foundation)|"
@@ -41,6 +44,9 @@ APPLICANT_TYPES = ("company", "academic", "government", "individual")
 VOTES_PER_FIRM = 3
 VOTE_K = 1
 VOTE_DECAY = 0.5  # the n-th document of a firm counts VOTE_DECAY ** (n - 1) of its rank weight
+# The two models of a firm are fused by reciprocal rank with this k; chosen on the US API tuning half from
+# {1, 10, 60} (bench/match_bench.py).
+PROFILE_K = 10
 
 
 def firm_key(name: str) -> str:
@@ -98,11 +104,14 @@ class FirmMatch:
     evidence: list[str]  # its closest patents, best first
     shared_classes: list[str] = field(default_factory=list)
     applicant_type: str = "company"
+    # how it was found: "neighbours" (its patents are among the closest documents), "portfolio" (its patents
+    # together use the patent's words), or both
+    found_by: list[str] = field(default_factory=lambda: ["neighbours"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"rank": self.rank, "firm": self.firm, "score": round(self.score, 4), "relation": self.relation,
                 "applicant_type": self.applicant_type, "closest_patents": self.evidence,
-                "shared_classes": self.shared_classes}  # fmt: skip
+                "shared_classes": self.shared_classes, "found_by": self.found_by}  # fmt: skip
 
 
 def rank_firms(
@@ -148,6 +157,37 @@ def rank_firms(
         relation = "unknown" if not mine or not classes[key] else ("similar" if shared else "complementary")
         display = names[key].most_common(1)[0][0]
         out.append(FirmMatch(len(out) + 1, display, key, sum(votes[key]), relation, docs[key], shared, kinds[key]))
+    return out
+
+
+def fuse_firms(
+    voting: Sequence[FirmMatch], portfolio: Sequence[FirmHit], target: Patent | None, limit: int, k: int = PROFILE_K
+) -> list[FirmMatch]:
+    """The document model (k-NN ``voting``) and the profile model (``portfolio``: firms as one BM25 document each,
+    ``novum.index.firms``) fused by reciprocal rank: a firm both find comes first, and a firm none of whose patents
+    is a close neighbour can still be found by its portfolio as a whole."""
+    scores: dict[str, float] = defaultdict(float)
+    for rank, match in enumerate(voting, start=1):
+        scores[match.key] += 1.0 / (k + rank)
+    for rank, firm in enumerate(portfolio, start=1):
+        scores[firm.key] += 1.0 / (k + rank)
+    by_vote = {m.key: m for m in voting}
+    by_portfolio = {h.key: h for h in portfolio}
+    mine = subclasses(target) if target is not None else set()
+    out: list[FirmMatch] = []
+    for key in sorted(scores, key=lambda key: (-scores[key], key))[:limit]:
+        hit = by_portfolio.get(key)
+        found_by = [label for label, found in (("neighbours", key in by_vote), ("portfolio", hit is not None)) if found]
+        if key in by_vote:
+            match = by_vote[key]
+            match.rank, match.score, match.found_by = len(out) + 1, scores[key], found_by
+        else:
+            assert hit is not None
+            shared = sorted(mine & set(hit.classes))
+            relation = "unknown" if not mine or not hit.classes else ("similar" if shared else "complementary")
+            match = FirmMatch(len(out) + 1, hit.name, key, scores[key], relation, [], shared,
+                              applicant_type(hit.name), found_by)  # fmt: skip
+        out.append(match)
     return out
 
 

@@ -129,6 +129,10 @@ class FirmMatchModel(BaseModel):
     applicant_type: str
     closest_patents: list[str]
     shared_classes: list[str]
+    found_by: list[str] = Field(
+        description="neighbours (its patents are among the closest documents) and/or portfolio (its patents together"
+        " match the patent's words)"
+    )
 
 
 class MarketModel(BaseModel):

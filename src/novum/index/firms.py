@@ -1,0 +1,209 @@
+"""Firms as documents: each applicant's stored portfolio as one BM25 document, for ranking firms for a patent.
+
+Expert finding knows two models (Balog et al., SIGIR 2006): the *document* model ranks a firm by its documents
+among the patent's nearest neighbours (novum's k-NN voting, ``novum.match.firms.rank_firms``), the *profile* model
+by one document made of all the firm's texts. A firm whose patents each match the query weakly but together use its
+words is found only by the profile; ``novum match patent`` fuses the two (measured in ``bench/match_bench.py``).
+
+The index sits beside the lexical index (``<data dir>/firms``) and is written in the same sync: the portfolio
+texts live in a small SQLite table so that a firm's document can be rewritten when one of its patents arrives or
+changes, and like every index it is rebuilt from the store by ``novum reindex``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from novum.match.firms import firm_key, owners, subclasses
+from novum.model import Patent
+
+FIRMS_DIR = "firms"
+SCHEMA_VERSION = 1
+_PROFILES = "profiles.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class FirmEntry:
+    """What one patent gives its owners' profiles: its words, the names it spells them with, its subclasses."""
+
+    number: str
+    names: dict[str, str]  # firm key -> the spelling on this patent
+    text: str
+    classes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, patent: Patent) -> FirmEntry:
+        names: dict[str, str] = {}
+        for name in owners(patent):
+            names.setdefault(firm_key(name), name)
+        names.pop("", None)
+        text = " ".join(part for part in (patent.title(), patent.abstract()) if part)
+        return cls(patent.number, names, text, tuple(sorted(subclasses(patent))))
+
+
+@dataclass(frozen=True, slots=True)
+class FirmHit:
+    """A firm the profile model ranks: its key, BM25 score, usual spelling, subclasses and patent count."""
+
+    key: str
+    score: float
+    name: str
+    classes: tuple[str, ...]
+    patents: int
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("key", stored=True, tokenizer_name="raw")
+    builder.add_text_field("name", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("classes", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("patents", stored=True)
+    builder.add_text_field("text", tokenizer_name="novum_en")
+    return builder.build()
+
+
+class FirmIndex:
+    """The firm documents in ``<data dir>/firms``. ``read_only`` opens for ranking: nothing is created or changed,
+    and a missing index reads as empty (``missing`` says so, so a caller can name ``novum reindex``)."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        from novum.index.lexical import english_analyzer
+
+        self.path = Path(data_dir) / FIRMS_DIR
+        self.read_only = read_only
+        marker = self.path / "novum-schema-version"
+        self.missing = not (self.path / "meta.json").exists()
+        self.stale = marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION)
+        self.schema = _schema()
+        if read_only:
+            usable = not self.missing and not self.stale
+            self.index = tantivy.Index(self.schema, path=str(self.path)) if usable else tantivy.Index(self.schema)
+            self.missing = not usable
+        else:
+            if self.stale:
+                shutil.rmtree(self.path)
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            marker.write_text(str(SCHEMA_VERSION))
+        self.analyzer = english_analyzer()
+        self.index.register_tokenizer("novum_en", english_analyzer())
+
+    # --- writing ------------------------------------------------------------------------------------------------
+    def add(self, entries: Sequence[FirmEntry]) -> int:
+        """Put patents into their owners' documents (a patent seen before replaces its old entry) in one commit;
+        returns how many firm documents were rewritten."""
+        touched: dict[str, list[FirmEntry]] = defaultdict(list)
+        for entry in entries:
+            for key in entry.names:
+                touched[key].append(entry)
+        if not touched:
+            return 0
+        numbers = {entry.number for entry in entries}
+        with closing(self._profiles()) as db, db:
+            rewritten = sorted(set(touched) | self._previous_owners(db, numbers, touched))
+            writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+            for key in rewritten:
+                row = db.execute("SELECT entries FROM firm WHERE key = ?", (key,)).fetchone()
+                portfolio: dict[str, list[object]] = json.loads(row[0]) if row else {}
+                for number in numbers & portfolio.keys():
+                    del portfolio[number]
+                for entry in touched.get(key, []):
+                    portfolio[entry.number] = [entry.names[key], entry.text, list(entry.classes)]
+                writer.delete_documents_by_term("key", key)
+                if portfolio:
+                    db.execute("INSERT OR REPLACE INTO firm (key, entries) VALUES (?, ?)", (key, json.dumps(portfolio)))
+                    writer.add_document(self._document(key, portfolio))
+                else:
+                    db.execute("DELETE FROM firm WHERE key = ?", (key,))
+                db.executemany(
+                    "INSERT OR IGNORE INTO owner (number, key) VALUES (?, ?)",
+                    [(entry.number, key) for entry in touched.get(key, [])],
+                )
+            writer.commit()
+            writer.wait_merging_threads()
+        self.index.reload()
+        return len(rewritten)
+
+    def reset(self) -> None:
+        """Drop every firm (``novum reindex`` then re-adds them from the store)."""
+        writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        writer.delete_all_documents()
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        with closing(self._profiles()) as db, db:
+            db.execute("DELETE FROM firm")
+            db.execute("DELETE FROM owner")
+
+    def _profiles(self) -> sqlite3.Connection:
+        if self.read_only:
+            raise RuntimeError("this FirmIndex was opened read-only (for ranking); open it writable to change it")
+        db = sqlite3.connect(self.path / _PROFILES)
+        db.execute("CREATE TABLE IF NOT EXISTS firm (key TEXT PRIMARY KEY, entries TEXT NOT NULL)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS owner (number TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (number, key))"
+        )
+        return db
+
+    @staticmethod
+    def _previous_owners(db: sqlite3.Connection, numbers: set[str], touched: dict[str, list[FirmEntry]]) -> set[str]:
+        """Firms that held one of these patents before and no longer do (a corrected or reassigned record); the
+        owner rows of these patents are cleared, to be written again for their present owners."""
+        present = {(key, entry.number) for key, owned in touched.items() for entry in owned}
+        moved: set[str] = set()
+        for number in sorted(numbers):
+            for (key,) in db.execute("SELECT key FROM owner WHERE number = ?", (number,)).fetchall():
+                if (key, number) not in present:
+                    moved.add(key)
+            db.execute("DELETE FROM owner WHERE number = ?", (number,))
+        return moved
+
+    @staticmethod
+    def _document(key: str, portfolio: dict[str, list[object]]) -> tantivy.Document:
+        spellings = Counter(str(name) for name, _, _ in portfolio.values())
+        classes = sorted({str(c) for _, _, entry_classes in portfolio.values() for c in entry_classes})  # type: ignore[attr-defined]
+        doc = tantivy.Document()
+        doc.add_text("key", key)
+        doc.add_text("name", spellings.most_common(1)[0][0])
+        for symbol in classes:
+            doc.add_text("classes", symbol)
+        doc.add_integer("patents", len(portfolio))
+        doc.add_text("text", " ".join(str(text) for _, text, _ in portfolio.values()))
+        return doc
+
+    # --- ranking ------------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def rank(self, text: str, limit: int = 100, exclude: Iterable[str] = ()) -> list[FirmHit]:
+        """Firms whose portfolios best match ``text`` by BM25: each distinct term of the text once, weighted
+        1 + ln(count), as the lexical index reads a long text; ``exclude`` are firm keys left out."""
+        counts = Counter(str(term) for term in self.analyzer.analyze(text))
+        if not counts:
+            return []
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term, count in counts.items():
+            query = tantivy.Query.term_query(self.schema, "text", term)
+            weight = 1.0 + math.log(count)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, weight) if count > 1 else query))
+        for key in exclude:
+            clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "key", key)))
+        searcher = self.index.searcher()
+        hits: list[FirmHit] = []
+        for score, address in searcher.search(tantivy.Query.boolean_query(clauses), limit=limit).hits:
+            stored = searcher.doc(address)
+            hits.append(FirmHit(
+                stored["key"][0], float(score), stored["name"][0], tuple(stored.get_all("classes")),
+                int(stored["patents"][0]),
+            ))  # fmt: skip
+        return hits

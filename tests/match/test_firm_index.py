@@ -1,0 +1,101 @@
+"""The firm documents beside the lexical index (``novum.index.firms``): written in the ingest's sync, one document
+per firm holding all its patents, rewritten when a patent changes owner, rebuilt when lost, never written by a
+read; and ``match patent`` fusing them with the neighbours' votes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from novum.index.firms import FirmHit, FirmIndex
+from novum.index.lexical import open_index, open_index_for_reading
+from novum.ingest.pipeline import sync_index
+from novum.match.engine import Matcher
+from novum.match.firms import FirmMatch, firm_key, fuse_firms
+from novum.model import Patent
+from novum.store.sqlite import Store
+from tests.helpers import demo_lines, ingest_paths, write_lines
+
+VIRTUALISATION = "virtual machine hypervisor migrating memory pages between hosts"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    counts, ingester = ingest_paths(tmp_path / "d", write_lines(tmp_path / "s.jsonl", demo_lines(300)))
+    assert (counts.new, counts.quarantined) == (300, 0), ingester.problems
+    return tmp_path / "d"
+
+
+def test_one_document_per_firm_with_all_its_patents(data_dir: Path) -> None:
+    rows = [json.loads(line) for line in demo_lines(300)]
+    portfolios = Counter(firm_key(r["owner"]) for r in rows if r["owner"].strip())
+    assert len(portfolios) == 184 and portfolios["MICROSOFT"] == 18 and portfolios["RED HAT"] == 6
+    firms = FirmIndex(data_dir, read_only=True)
+    assert firms.count() == 184
+    hits = firms.rank(VIRTUALISATION, 5)
+    assert [(h.key, h.name, h.patents) for h in hits[:4]] == [
+        ("FRAMEHAWK", "Framehawk, LLC", 1), ("CITRIX SYSTEMS", "Citrix Systems, Inc.", 1),
+        ("RED HAT", "Red Hat, Inc.", 6), ("MICROSOFT", "Microsoft Corporation", 18),
+    ]  # fmt: skip
+    assert hits[0].score > hits[1].score > hits[2].score and hits[0].classes == ()  # the API corpus has no classes
+    left_out = firms.rank(VIRTUALISATION, 5, exclude=["FRAMEHAWK", "RED HAT"])
+    assert [h.key for h in left_out[:2]] == ["CITRIX SYSTEMS", "MICROSOFT"]
+    assert firms.rank("the of and", 5) == []  # stop words only: nothing to rank on
+
+
+def test_a_patent_that_changes_owner_moves_between_documents(data_dir: Path, tmp_path: Path) -> None:
+    line = next(json.loads(x) for x in demo_lines(300) if json.loads(x)["number"] == "08392497")
+    assert line["owner"] == "Framehawk, LLC"
+    line["owner"] = "Red Hat, Inc."  # a corrected record of the same patent
+    ingest_paths(data_dir, write_lines(tmp_path / "fix.jsonl", [json.dumps(line)]))
+    firms = FirmIndex(data_dir, read_only=True)
+    assert firms.count() == 183  # Framehawk's only patent left it, so its document is gone
+    top = firms.rank(VIRTUALISATION, 3)
+    assert (top[0].key, top[0].patents) == ("RED HAT", 7)
+    assert "FRAMEHAWK" not in {h.key for h in firms.rank(VIRTUALISATION, 200)}
+
+
+def test_a_lost_firm_index_is_rebuilt_by_the_next_sync_and_a_read_writes_nothing(data_dir: Path) -> None:
+    shutil.rmtree(data_dir / "firms")
+    with Store(data_dir) as store:
+        reader = open_index_for_reading(store)
+        assert reader.firms.missing and reader.firms.count() == 0
+        assert not (data_dir / "firms").exists()  # opening for a read created nothing
+        assert Matcher(store, reader).match_patent("US8392497").firms  # voting alone still answers
+        index = open_index(store)
+        assert store.pending_count() == 300  # the index without its firms must see every document again
+        assert sync_index(store, index) == 300
+    assert FirmIndex(data_dir, read_only=True).count() == 184
+
+
+def test_match_patent_fuses_neighbours_and_portfolios(data_dir: Path) -> None:
+    with Store(data_dir) as store:
+        market = Matcher(store, open_index_for_reading(store)).match_patent("US8392497")
+    assert len(market.firms) == 10 and "FRAMEHAWK" not in {f.key for f in market.firms}  # its own owner left out
+    assert [f.rank for f in market.firms] == list(range(1, 11))
+    assert all(a.score >= b.score for a, b in zip(market.firms, market.firms[1:], strict=False))
+    top = market.firms[0]
+    assert (top.key, top.found_by, top.evidence) == ("CITRIX SYSTEMS", ["neighbours", "portfolio"], ["US8676949"])
+    assert market.to_dict()["firms"][0]["found_by"] == ["neighbours", "portfolio"]
+
+
+def test_fusing_puts_firms_both_models_find_first() -> None:
+    """The rule alone (on 300 documents the two models agree on every top-10 firm of the patent above)."""
+    voting = [FirmMatch(1, "Acme Corp", "ACME", 0.5, "similar", ["US1"], ["G06F"]),
+              FirmMatch(2, "Beta Ltd", "BETA", 0.3, "similar", ["US2"], ["G06F"])]  # fmt: skip
+    portfolio = [FirmHit("GAMMA", 9.0, "Gamma University", ("H04L",), 12), FirmHit("ACME", 7.0, "Acme Corp", (), 3)]
+    target = Patent(country="US", doc_number="9", cpc=["G06F9/455"])
+    fused = fuse_firms(voting, portfolio, target, 10, k=10)
+    assert [(f.rank, f.key, f.found_by) for f in fused] == [
+        (1, "ACME", ["neighbours", "portfolio"]), (2, "GAMMA", ["portfolio"]), (3, "BETA", ["neighbours"]),
+    ]  # fmt: skip
+    assert fused[0].score == pytest.approx(1 / 11 + 1 / 12) and fused[0].evidence == ["US1"]
+    gamma = fused[1]
+    assert (gamma.firm, gamma.evidence, gamma.relation, gamma.applicant_type) == (
+        "Gamma University", [], "complementary", "academic"
+    )
+    assert [f.key for f in fuse_firms(voting, portfolio, target, 2)] == ["ACME", "GAMMA"]
