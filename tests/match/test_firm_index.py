@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from novum.index import firms as firm_index
 from novum.index.firms import FirmHit, FirmIndex
 from novum.index.lexical import open_index, open_index_for_reading
 from novum.ingest.pipeline import sync_index
 from novum.match.engine import Matcher
-from novum.match.firms import FirmMatch, firm_key, fuse_firms
+from novum.match.firms import FirmMatch, firm_key, fuse_firms, owners
 from novum.model import Patent
 from novum.store.sqlite import Store
 from tests.helpers import demo_lines, ingest_paths, write_lines
@@ -99,3 +101,20 @@ def test_fusing_puts_firms_both_models_find_first() -> None:
         "Gamma University", [], "complementary", "academic"
     )
     assert [f.key for f in fuse_firms(voting, portfolio, target, 2)] == ["ACME", "GAMMA"]
+
+
+def test_a_large_portfolio_keeps_its_latest_patents_and_counts_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(firm_index, "PORTFOLIO_CAP", 5)
+    ingest_paths(tmp_path / "d", write_lines(tmp_path / "s.jsonl", demo_lines(300)))
+    with Store(tmp_path / "d") as store:
+        microsoft = [p for p in store.iter_patents() if {firm_key(n) for n in owners(p)} == {"MICROSOFT"}]
+    # these records carry a filing date only, so recency is by filing date
+    assert len(microsoft) == 18 and all(p.publication_date is None and p.filing_date for p in microsoft)
+    latest = sorted(microsoft, key=lambda p: (p.filing_date or "", p.number), reverse=True)[:5]
+    with sqlite3.connect(tmp_path / "d" / "firms" / "profiles.sqlite") as db:
+        (stored,) = db.execute("SELECT entries FROM firm WHERE key = 'MICROSOFT'").fetchone()
+    assert sorted(json.loads(stored)) == sorted(p.number for p in latest)
+    hits = FirmIndex(tmp_path / "d", read_only=True).rank("developer client", 50)
+    assert next(h.patents for h in hits if h.key == "MICROSOFT") == 18

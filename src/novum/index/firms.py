@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -30,6 +31,9 @@ from novum.model import Patent
 FIRMS_DIR = "firms"
 SCHEMA_VERSION = 1
 _PROFILES = "profiles.sqlite"
+# A firm's document holds at most this many of its patents, the latest (every firm of the US API corpus fits: the
+# largest holds 1,038); ``patents`` still counts them all.
+PORTFOLIO_CAP = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class FirmEntry:
     names: dict[str, str]  # firm key -> the spelling on this patent
     text: str
     classes: tuple[str, ...]
+    date: str  # publication date (ISO), else ""
 
     @classmethod
     def of(cls, patent: Patent) -> FirmEntry:
@@ -48,7 +53,21 @@ class FirmEntry:
             names.setdefault(firm_key(name), name)
         names.pop("", None)
         text = " ".join(part for part in (patent.title(), patent.abstract()) if part)
-        return cls(patent.number, names, text, tuple(sorted(subclasses(patent))))
+        date = patent.publication_date or patent.effective_date or ""
+        return cls(patent.number, names, text, tuple(sorted(subclasses(patent))), date)
+
+    def stored(self, key: str) -> dict[str, Any]:
+        """What the firm ``key``'s portfolio keeps of this patent."""
+        return {"name": self.names[key], "text": self.text, "classes": list(self.classes), "date": self.date}
+
+
+def _most_recent(portfolio: dict[str, dict[str, Any]], cap: int) -> dict[str, dict[str, Any]]:
+    """The ``cap`` latest patents of a portfolio (by publication date, then number): a firm with tens of thousands
+    of patents is described by its recent work, and its document stays small enough to rewrite at every sync."""
+    if len(portfolio) <= cap:
+        return portfolio
+    latest = sorted(portfolio, key=lambda number: (str(portfolio[number]["date"]), number), reverse=True)[:cap]
+    return {number: portfolio[number] for number in latest}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +133,23 @@ class FirmIndex:
             writer = self.index.writer(heap_size=64_000_000, num_threads=1)
             for key in rewritten:
                 row = db.execute("SELECT entries FROM firm WHERE key = ?", (key,)).fetchone()
-                portfolio: dict[str, list[object]] = json.loads(row[0]) if row else {}
+                portfolio: dict[str, dict[str, Any]] = json.loads(row[0]) if row else {}
                 for number in numbers & portfolio.keys():
                     del portfolio[number]
                 for entry in touched.get(key, []):
-                    portfolio[entry.number] = [entry.names[key], entry.text, list(entry.classes)]
-                writer.delete_documents_by_term("key", key)
-                if portfolio:
-                    db.execute("INSERT OR REPLACE INTO firm (key, entries) VALUES (?, ?)", (key, json.dumps(portfolio)))
-                    writer.add_document(self._document(key, portfolio))
-                else:
-                    db.execute("DELETE FROM firm WHERE key = ?", (key,))
+                    portfolio[entry.number] = entry.stored(key)
+                portfolio = _most_recent(portfolio, PORTFOLIO_CAP)
                 db.executemany(
                     "INSERT OR IGNORE INTO owner (number, key) VALUES (?, ?)",
                     [(entry.number, key) for entry in touched.get(key, [])],
                 )
+                writer.delete_documents_by_term("key", key)
+                if portfolio:
+                    db.execute("INSERT OR REPLACE INTO firm (key, entries) VALUES (?, ?)", (key, json.dumps(portfolio)))
+                    (patents,) = db.execute("SELECT COUNT(*) FROM owner WHERE key = ?", (key,)).fetchone()
+                    writer.add_document(self._document(key, portfolio, patents))
+                else:
+                    db.execute("DELETE FROM firm WHERE key = ?", (key,))
             writer.commit()
             writer.wait_merging_threads()
         self.index.reload()
@@ -153,6 +174,7 @@ class FirmIndex:
         db.execute(
             "CREATE TABLE IF NOT EXISTS owner (number TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (number, key))"
         )
+        db.execute("CREATE INDEX IF NOT EXISTS owner_by_key ON owner (key)")
         return db
 
     @staticmethod
@@ -169,16 +191,15 @@ class FirmIndex:
         return moved
 
     @staticmethod
-    def _document(key: str, portfolio: dict[str, list[object]]) -> tantivy.Document:
-        spellings = Counter(str(name) for name, _, _ in portfolio.values())
-        classes = sorted({str(c) for _, _, entry_classes in portfolio.values() for c in entry_classes})  # type: ignore[attr-defined]
+    def _document(key: str, portfolio: dict[str, dict[str, Any]], patents: int) -> tantivy.Document:
+        spellings = Counter(str(entry["name"]) for entry in portfolio.values())
         doc = tantivy.Document()
         doc.add_text("key", key)
         doc.add_text("name", spellings.most_common(1)[0][0])
-        for symbol in classes:
+        for symbol in sorted({str(c) for entry in portfolio.values() for c in entry["classes"]}):
             doc.add_text("classes", symbol)
-        doc.add_integer("patents", len(portfolio))
-        doc.add_text("text", " ".join(str(text) for _, text, _ in portfolio.values()))
+        doc.add_integer("patents", patents)
+        doc.add_text("text", " ".join(str(entry["text"]) for entry in portfolio.values()))
         return doc
 
     # --- ranking ------------------------------------------------------------------------------------------------
