@@ -35,6 +35,12 @@ from novum.analytics.applicants import Aliases, AliasFileError, ApplicantCleaner
         ("中兴通讯股份有限公司", "中兴通讯"),
         ("AT&T Corp.", "AT&T"),
         ("３Ｍ Innovative Properties Company", "3M INNOVATIVE PROPERTIES"),
+        # the US API corpus spells Ericsson both ways, and AT&T's holding company with and without the points
+        ("Telefonaktiebolaget L M Ericsson (publ)", "TELEFONAKTIEBOLAGET LM ERICSSON"),
+        ("Telefonaktiebolaget LM Ericsson (PUBL)", "TELEFONAKTIEBOLAGET LM ERICSSON"),
+        ("AT&T Intellectual Property I, L.P.", "AT&T INTELLECTUAL PROPERTY I"),
+        ("AT&T Intellectual Property I, LP", "AT&T INTELLECTUAL PROPERTY I"),
+        ("Hewlett-Packard Development Company, L. P.", "HEWLETT PACKARD DEVELOPMENT"),
     ],
 )
 def test_real_applicant_strings(raw: str, cleaned: str) -> None:

@@ -74,3 +74,31 @@ def test_matching_page_in_both_languages(client: tuple[TestClient, dict[str, str
     chinese = http.get("/match", params={"lang": "zh"})
     assert "匹配需求" in chinese.text and 'href="/match"' in chinese.text
     http.cookies.clear()
+
+
+def test_market_and_firm_pages_in_both_languages(client: tuple[TestClient, dict[str, str]]) -> None:
+    from tests.web.conftest import login
+
+    http, tokens = client
+    login(http, tokens["read"])
+    document = http.get("/patents/US8387382")
+    assert 'href="/patents/US8387382/market"' in document.text
+    market = http.get("/patents/US8387382/market")
+    assert market.status_code == 200 and "Firms likely to use it" in market.text
+    assert 'id="signal-expiry"' in market.text and "20 years from filing" in market.text
+    assert 'href="/firms?name=' in market.text and ("neighbours" in market.text or "portfolio" in market.text)
+    assert "Navy" not in market.text  # its own owner (the Secretary of the Navy) is left out
+    assert http.get("/patents/US1234567B2/market").status_code == 404
+    firm = http.get("/firms", params={"name": "Microsoft"})
+    assert firm.status_code == 200 and 'id="firm-name">Microsoft Corporation<' in firm.text
+    assert "Microsoft Technology Licensing, LLC" in firm.text and 'id="match-profile" href="/match?firm=' in firm.text
+    as_need = http.get("/match", params={"firm": "Microsoft"})
+    assert as_need.status_code == 200 and "own patents are left out" in as_need.text and 'class="hit"' in as_need.text
+    assert 'id="firm-years"' in firm.text and 'href="/patents/US' in firm.text
+    unknown = http.get("/firms", params={"name": "Nobody Widgets"})
+    assert unknown.status_code == 400 and "no stored patent names the applicant" in unknown.text
+    assert http.get("/firms").status_code == 200  # the empty form
+    chinese = http.get("/patents/US8387382/market", params={"lang": "zh"})
+    assert "谁可能使用它" in chinese.text and "可能使用它的企业" in chinese.text
+    assert "企业画像" in http.get("/firms", params={"name": "Microsoft", "lang": "zh"}).text
+    http.cookies.clear()

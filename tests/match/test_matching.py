@@ -110,7 +110,8 @@ def test_firm_profile_and_matching_it(matcher: Matcher) -> None:
     assert profile.spellings == ["Microsoft Corporation", "Microsoft Technology Licensing, LLC"]
     assert profile.patents == 39 and profile.years == [("2010", 39)] and profile.applicant_type == "company"
     assert [t for t, _ in profile.terms[:2]] == ["developer", "client"]
-    result = matcher.match_need(profile.need_text(), MatchOptions(exclude=profile.numbers, explain=False))
+    same, result = matcher.match_firm("microsoft", MatchOptions(explain=False))
+    assert same.numbers == profile.numbers and result.need == profile.need_text()
     assert result.matches and not set(profile.numbers) & {m.number for m in result.matches}
     chinese = matcher.firm("三星显示")
     assert chinese.numbers == ["CN113781974A"] and chinese.classes[0] == ("G09G", 1)

@@ -1,6 +1,7 @@
 """The web pages in a real headless Chromium (Debian's chromium + chromedriver, driven by Selenium; nothing is
 downloaded at run time) against the application served by uvicorn on 127.0.0.1: log in with a token, search, filter
-by a facet, open a document, expand the claim tree, chart a claim, download the XLSX, switch to Chinese. Screenshots
+by a facet, open a document, expand the claim tree, chart a claim, download the XLSX, see who could use a patent and
+a firm's profile, switch to Chinese. Screenshots
 are taken along the way and checked through the DOM: the text is there and long Chinese titles do not overflow."""
 
 from __future__ import annotations
@@ -189,6 +190,39 @@ def test_chart_a_claim_and_download_xlsx(browser: WebDriver, server: tuple[str, 
     for number in references:  # the workbook charts the same references the page shows
         assert any(number in c for c in cells), number
     book.close()
+
+
+def test_market_firm_profile_and_match_it(browser: WebDriver, server: tuple[str, str], shots: Path) -> None:
+    """From a document to who could use it, to one of those firms' profile, to the profile matched as a need."""
+    url, _ = server
+    browser.get(f"{url}/patents/US8930553B2")
+    _wait(browser, "#market")
+    browser.find_element(By.ID, "market").click()
+    _wait(browser, "#firms table")
+    assert "US8930553B2" in _text(browser, "#market-patent")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#firms tr.firm")
+    assert len(rows) == 10 and all(r.find_element(By.CSS_SELECTOR, "td:nth-child(5)").text for r in rows)
+    assert "International Business Machines" not in _text(browser, "#firms")  # its own owner is left out
+    assert _text(browser, "#signal-expiry td:nth-child(2)")
+    _no_overflow(browser, "#firms")
+    browser.save_screenshot(str(shots / "market.png"))
+    browser.execute_script("document.getElementById('readiness').scrollIntoView()")
+    browser.save_screenshot(str(shots / "market-readiness.png"))
+    firm = rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(2) a")
+    name = firm.text
+    firm.click()
+    _wait(browser, "#firm-name")
+    assert _text(browser, "#firm-name") == name
+    assert browser.find_elements(By.CSS_SELECTOR, "#firm-years .bar") and _text(browser, "#firm-terms")
+    _no_overflow(browser, "#profile")
+    browser.save_screenshot(str(shots / "firm.png"))
+    own = {a.text for a in browser.find_elements(By.CSS_SELECTOR, ".numbers a")}
+    browser.find_element(By.ID, "match-profile").click()
+    _wait(browser, "#matches")
+    assert name in _text(browser, "#firm-need")
+    found = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#matches .hit > a")}
+    assert found and own and not found & own  # what the firm could license in: none of its own patents
+    browser.save_screenshot(str(shots / "firm-as-need.png"))
 
 
 def test_switch_to_chinese_and_long_titles_fit(browser: WebDriver, server: tuple[str, str], shots: Path) -> None:

@@ -29,10 +29,10 @@ ALIAS_FILE = "applicant-aliases.tsv"
 _LEGAL_FORMS = sorted(
     [
         "INCORPORATED", "INC", "CORPORATION", "CORP", "COMPANY", "CO", "LIMITED", "LTD", "LLC", "L L C", "LLP",
-        "LP", "PLC", "GMBH", "GMBH CO KG", "CO KG", "KG", "AG", "AKTIENGESELLSCHAFT", "SA", "S A", "SAS", "SARL",
+        "LP", "L P", "PLC", "GMBH", "GMBH CO KG", "CO KG", "KG", "AG", "AKTIENGESELLSCHAFT", "SA", "S A", "SAS", "SARL",
         "SPA", "S P A", "SRL", "BV", "B V", "NV", "N V", "AB", "OY", "OYJ", "ASA", "AS", "APS", "KK",
         "KABUSHIKI KAISHA", "CO LTD", "COMPANY LIMITED", "CORPORATION LIMITED", "PTY", "PTY LTD", "PTE", "PTE LTD",
-        "SE", "SL", "GESELLSCHAFT MIT BESCHRANKTER HAFTUNG", "HOLDINGS", "THE",
+        "SE", "SL", "GESELLSCHAFT MIT BESCHRANKTER HAFTUNG", "HOLDINGS", "THE", "PUBL",
     ],
     key=lambda s: -len(s),
 )  # fmt: skip
@@ -43,6 +43,9 @@ _ZH_FORMS = re.compile(r"(?:股份有限公司|有限责任公司|集团有限�
 _GERMAN = str.maketrans({"Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS", "ä": "AE", "ö": "OE", "ü": "UE"})
 _PUNCT = re.compile(r"[^\w\s&]+|_")
 _SPACES = re.compile(r"\s+")
+# Initials before a word: "L M ERICSSON" -> "LM ERICSSON", as "L.M." and "LM" are written (letters at the end are
+# a legal form's, "I, L.P.", and are left for the legal forms to remove)
+_INITIALS = re.compile(r"\b[A-Z](?: [A-Z])+\b(?= \w{2,})")
 
 
 class AliasFileError(NovumError):
@@ -53,14 +56,15 @@ def clean_name(name: str) -> str:
     """The comparison key of an applicant name: ``"Samsung Electronics Co., Ltd."`` → ``"SAMSUNG ELECTRONICS"``.
 
     German umlauts are spelled out (``HAUSGERÄTE`` → ``HAUSGERAETE``, as German registers do), other accents are
-    dropped, full-width characters folded, ``&`` kept (``AT&T``). A name made only of a legal form stays itself.
+    dropped, full-width characters folded, ``&`` kept (``AT&T``), single initials joined (``L M`` → ``LM``, as
+    ``L.M.`` and ``LM`` are written). A name made only of a legal form stays itself.
     """
     text = unicodedata.normalize("NFKC", name).strip()
     text = _ZH_FORMS.sub("", text) or text
     text = text.translate(_GERMAN).upper()
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _PUNCT.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
+    text = _INITIALS.sub(lambda run: run.group(0).replace(" ", ""), _SPACES.sub(" ", text).strip())
     stripped = _LEADING.sub("", _TRAILING.sub("", text)).strip()
     stripped = _TRAILING.sub("", stripped).strip()
     return stripped or text

@@ -77,21 +77,17 @@ def match_need(
     given = [x for x in (text, file, firm) if x is not None]
     if len(given) != 1:
         raise typer.BadParameter("give the need as TEXT, --file or --firm (one of them)", param_hint="TEXT")
+    options = MatchOptions(
+        limit=limit, cpc=cpc or [], ipc=ipc or [], country=country or [], industry=industry or [],
+        applicant_types=applicant_type or [], available=available, mode=mode,
+    )  # fmt: skip
     with Store(data_dir(data)) as store:
         matcher = _matcher(store, mode)
-        exclude: list[str] = []
         if firm is not None:
-            profile = matcher.firm(firm)
-            need, exclude = profile.need_text(), profile.numbers
-        elif file is not None:
-            need = sys.stdin.read() if str(file) == "-" else _read(file)
+            result = matcher.match_firm(firm, options)[1]
         else:
-            need = text or ""
-        options = MatchOptions(
-            limit=limit, cpc=cpc or [], ipc=ipc or [], country=country or [], industry=industry or [],
-            applicant_types=applicant_type or [], available=available, exclude=exclude, mode=mode,
-        )  # fmt: skip
-        result = matcher.match_need(need, options)
+            need = (sys.stdin.read() if str(file) == "-" else _read(file)) if file is not None else text or ""
+            result = matcher.match_need(need, options)
     if fmt is OutputFormat.json or fmt is OutputFormat.jsonl:
         emit_json(result.to_dict())
         return

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -384,6 +384,13 @@ class Matcher:
         if not numbers:
             raise UnknownFirmError(f"no stored patent names the applicant {name!r}")
         return wanted, sorted(numbers), spellings
+
+    def match_firm(self, name: str, options: MatchOptions | None = None) -> tuple[FirmProfile, NeedMatches]:
+        """A firm's profile matched as a need, its own patents left out: what it could license in."""
+        profile = self.firm(name)
+        chosen = options or MatchOptions()
+        chosen = replace(chosen, exclude=[*chosen.exclude, *profile.numbers])
+        return profile, self.match_need(profile.need_text(), chosen)
 
     def firm(self, name: str, top_terms: int = 25, top_classes: int = 15) -> FirmProfile:
         """A firm's profile from its stored patents: classes, characteristic terms, activity by year."""

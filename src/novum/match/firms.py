@@ -34,8 +34,8 @@ _GOVERNMENT = re.compile(
     re.IGNORECASE,
 )
 _COMPANY = re.compile(
-    r"\b(inc|corp|corporation|co|company|ltd|limited|llc|llp|plc|gmbh|ag|kg|s\.?a|n\.?v|b\.?v|ab|oy|k\.?k|"
-    r"technologies|systems|holdings|industries|group|labs?|electronics)\b\.?|公司|集团|株式会社|企业",
+    r"\b(inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|plc|gmbh|ag|kg|s\.?a|n\.?v|b\.?v|ab|oy|k\.?k|"
+    r"technologies|systems|holdings|industries|group|labs?|electronics|\w*aktiebolag\w*|publ)\b\.?|公司|集团|株式会社|企业",
     re.IGNORECASE,
 )
 APPLICANT_TYPES = ("company", "academic", "government", "individual")

@@ -1,5 +1,6 @@
 """``/api/v1/match/need``, ``/api/v1/match/patent/{number}``, ``/api/v1/match/portfolio``, ``/api/v1/needs``,
-``/api/v1/firms/{name}`` and the matching page (``/match``): thin routes over ``novum.match``."""
+``/api/v1/firms/{name}`` and the matching pages (``/match``, ``/firms``, ``/patents/{number}/market``): thin routes
+over ``novum.match``."""
 
 from __future__ import annotations
 
@@ -277,16 +278,41 @@ add_nav("/match", "Matching")
 
 @pages.get("/match")
 @html_page
-async def match_page(request: Request, need: str = "", available: bool = False) -> Response:
-    """The need form and its matches, each with its readiness and the passage answering each part."""
+async def match_page(request: Request, need: str = "", firm: str = "", available: bool = False) -> Response:
+    """The need form and its matches, each with its readiness and the passage answering each part; ``firm``
+    matches that firm's profile instead, its own patents left out."""
     user = current_user(request)
-    result = None
-    if need.strip():
-        options = MatchOptions(available=available)
+    result, profile = None, None
+    options = MatchOptions(available=available)
+    if firm.strip():
+        profile, result = await run_limited(request, lambda: _matcher(request).match_firm(firm, options), "match")
+        need = profile.need_text()
+    elif need.strip():
         result = await run_limited(request, lambda: _matcher(request).match_need(need, options), "match")
-    return render(request, "match.html", user=user, result=result, need=need, available=available)
+    return render(request, "match.html", user=user, result=result, need=need, available=available, profile=profile)
 
 
-router = APIRouter()  # the API under /api/v1 and the page at /match
+@pages.get("/patents/{number}/market")
+@html_page
+async def market_page(request: Request, number: str) -> Response:
+    """A patent's market: its readiness signals, the firms likely to use it and why, the needs it answers."""
+    user = current_user(request)
+    result = await run_limited(request, lambda: _matcher(request).match_patent(number), "match")
+    return render(request, "market.html", user=user, result=result)
+
+
+add_nav("/firms", "Firms")
+
+
+@pages.get("/firms")
+@html_page
+async def firm_page(request: Request, name: str = "") -> Response:
+    """A firm's profile from its stored patents, with a link that matches the profile as a need."""
+    user = current_user(request)
+    profile = await run_limited(request, lambda: _matcher(request).firm(name), "firm profile") if name.strip() else None
+    return render(request, "firm.html", user=user, profile=profile, name=name)
+
+
+router = APIRouter()  # the API under /api/v1 and the pages at /match, /firms and /patents/{number}/market
 router.include_router(api)
 router.include_router(pages)
