@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from novum.index import firms as firm_index
+from novum.index.consistency import check
 from novum.index.firms import FirmHit, FirmIndex
 from novum.index.lexical import open_index, open_index_for_reading
-from novum.ingest.pipeline import sync_index
+from novum.ingest.pipeline import reindex, sync_index
 from novum.match.engine import Matcher
 from novum.match.firms import FirmMatch, applicant_type, firm_key, fuse_firms, owners
 from novum.model import Patent
@@ -73,6 +74,27 @@ def test_a_lost_firm_index_is_rebuilt_by_the_next_sync_and_a_read_writes_nothing
         assert store.pending_count() == 300  # the index without its firms must see every document again
         assert sync_index(store, index) == 300
     assert FirmIndex(data_dir, read_only=True).count() == 183
+
+
+def test_check_reports_lost_or_disagreeing_firm_documents(data_dir: Path) -> None:
+    report = check(data_dir)
+    assert report.ok and report.firm_documents == 183, report.problems
+    firms = FirmIndex(data_dir)
+    writer = firms.index.writer(heap_size=15_000_000, num_threads=1)
+    writer.delete_documents_by_term("key", "RED HAT")  # a firm document lost, its portfolio kept
+    writer.commit()
+    writer.wait_merging_threads()
+    assert check(data_dir).problems == ["1 firms have a portfolio but no firm document (firms/); run `novum reindex`"]
+    shutil.rmtree(data_dir / "firms")
+    lost = check(data_dir)
+    assert not (data_dir / "firms").exists()  # the check wrote nothing
+    assert lost.problems == [
+        "the firm documents (firms/) are missing or in an old layout while the search index holds 300 documents;"
+        " run `novum reindex`"
+    ]
+    with Store(data_dir) as store:
+        reindex(store, open_index(store))
+    assert check(data_dir).ok
 
 
 def test_match_patent_fuses_neighbours_and_portfolios(data_dir: Path) -> None:

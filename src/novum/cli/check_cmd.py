@@ -28,6 +28,7 @@ def check_command(
             ("quarantined", report.quarantined),
             ("waiting for the search index", report.pending_index),
             ("in the search index", report.lexical_distinct),
+            ("firm documents", report.firm_documents),
         ]
         for model in report.models:
             rows += [

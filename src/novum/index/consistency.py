@@ -1,9 +1,9 @@
 """Do the indexes agree with the store? ``novum check`` and the fault tests ask this after every crash.
 
-The store is the system of record; the lexical index and each model's vectors are derived from it. After any
-interruption they must still agree: every stored document indexed once (no more), every embedded document's
-passages present once, no vectors or index entries for documents the store does not hold. The check only reads:
-it opens everything read-only and loads no embedding model.
+The store is the system of record; the lexical index (with its firm documents) and each model's vectors are derived
+from it. After any interruption they must still agree: every stored document indexed once (no more), every firm once,
+every embedded document's passages present once, no vectors or index entries for documents the store does not hold.
+The check only reads: it opens everything read-only and loads no embedding model.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import tantivy
 
 from novum.index.dense import model_dir
+from novum.index.firms import FIRMS_DIR, FirmIndex
 from novum.index.lexical import INDEX_DIR, IndexNeedsRebuildError, LexicalIndex
 from novum.ingest.embedding import configured_models
 from novum.store.lock import holder
@@ -54,6 +55,7 @@ class ConsistencyReport:
     missing_from_lexical: list[str] = field(default_factory=list)
     extra_in_lexical: list[str] = field(default_factory=list)
     duplicated_in_lexical: list[str] = field(default_factory=list)
+    firm_documents: int = 0  # one per applicant (novum.index.firms), beside the lexical index
     models: list[ModelCheck] = field(default_factory=list)
     writer: dict[str, object] | None = None  # who holds the writer lock now, if anyone
     problems: list[str] = field(default_factory=list)
@@ -77,6 +79,7 @@ def check(data_dir: Path) -> ConsistencyReport:
         stored = store.numbers()
         flagged = store.indexed_numbers()
         _check_lexical(report, data_dir, stored, flagged)
+        _check_firms(report, data_dir, stored)
         for model in configured_models(store.data_dir):
             if (model_dir(store.data_dir, model) / "vectors.f32").exists():
                 report.models.append(_check_model(report, store, model, stored))
@@ -124,6 +127,31 @@ def _check_lexical(report: ConsistencyReport, data_dir: Path, stored: set[str], 
     duplicated = sum(1 for c in counts.values() if c > 1)
     if duplicated:
         report.problems.append(f"{duplicated:,} documents are in the search index twice; run `novum reindex`")
+
+
+def _check_firms(report: ConsistencyReport, data_dir: Path, stored: set[str]) -> None:
+    """The firm documents: present when the search index is, one per firm of the portfolio table, no patent the
+    store does not hold."""
+    firms = FirmIndex(data_dir, read_only=True)
+    if firms.missing:
+        if report.lexical_documents:
+            report.problems.append(
+                f"the firm documents ({FIRMS_DIR}/) are missing or in an old layout while the search index holds"
+                f" {report.lexical_documents:,} documents; run `novum reindex`"
+            )
+        return
+    indexed = firms.indexed_keys()
+    report.firm_documents = sum(indexed.values())
+    keys, numbers = firms.stored_portfolios()
+    unindexed, unrecorded = len(keys - set(indexed)), len(set(indexed) - keys)
+    duplicated = sum(1 for count in indexed.values() if count > 1)
+    orphans = len(numbers - stored)
+    for count, what in ((unindexed, "firms have a portfolio but no firm document"),
+                        (unrecorded, "firm documents have no portfolio"),
+                        (duplicated, "firms have two firm documents"),
+                        (orphans, "patents in firm portfolios are not in the store")):  # fmt: skip
+        if count:
+            report.problems.append(f"{count:,} {what} ({FIRMS_DIR}/); run `novum reindex`")
 
 
 def _check_model(report: ConsistencyReport, store: Store, model: str, stored: set[str]) -> ModelCheck:

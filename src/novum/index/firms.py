@@ -202,9 +202,29 @@ class FirmIndex:
         doc.add_text("text", " ".join(str(entry["text"]) for entry in portfolio.values()))
         return doc
 
-    # --- ranking ------------------------------------------------------------------------------------------------
+    # --- reading ------------------------------------------------------------------------------------------------
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
+
+    def indexed_keys(self) -> Counter[str]:
+        """How many live documents each firm key has (1 each when the index is sound)."""
+        searcher = self.index.searcher()
+        total = int(searcher.num_docs)
+        if total == 0:
+            return Counter()
+        hits = searcher.search(tantivy.Query.all_query(), limit=total).hits
+        return Counter(searcher.doc(address)["key"][0] for _, address in hits)
+
+    def stored_portfolios(self) -> tuple[set[str], set[str]]:
+        """The firm keys and the patent numbers the portfolio table holds, read without writing anything."""
+        if self.missing or not (self.path / _PROFILES).exists():
+            return set(), set()
+        with closing(sqlite3.connect(f"{(self.path / _PROFILES).as_uri()}?mode=ro", uri=True)) as db:
+            keys = {key for (key,) in db.execute("SELECT key FROM firm")}
+            numbers = {number for (number,) in db.execute("SELECT DISTINCT number FROM owner")}
+        return keys, numbers
+
+    # --- ranking ------------------------------------------------------------------------------------------------
 
     def rank(self, text: str, limit: int = 100, exclude: Iterable[str] = ()) -> list[FirmHit]:
         """Firms whose portfolios best match ``text`` by BM25: each distinct term of the text once, weighted
