@@ -52,6 +52,12 @@ def test_routes_answer_and_are_described(client: tuple[TestClient, dict[str, str
         content = spec["paths"][route][method]["responses"][str(response.status_code)]["content"]["application/json"]
         assert undescribed(response.json(), content["schema"], spec) == [], route
     assert calls[("/api/v1/match/need", "post")].json()["matches"][0]["number"] == "US8387382"
+    by_firm = http.post("/api/v1/match/need", json={"firm": "Microsoft", "limit": 5}, headers=read)
+    own = set(calls[("/api/v1/firms/{name}", "get")].json()["numbers"])
+    assert by_firm.status_code == 200 and not own & {m["number"] for m in by_firm.json()["matches"]}
+    for both_or_neither in ({"text": TURBO, "firm": "Microsoft"}, {"limit": 3}):
+        refused = http.post("/api/v1/match/need", json=both_or_neither, headers=read)
+        assert refused.status_code == 400 and "one of them" in refused.json()["error"]["message"]
     market = calls[("/api/v1/match/patent/{number}", "get")].json()
     assert market["needs"][0]["firm"] == "Harbour Tugs" and market["readiness"]["signals"][1]["name"] == "expiry"
     assert calls[("/api/v1/match/portfolio", "post")].json()["not_found"] == ["US1"]

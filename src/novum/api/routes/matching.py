@@ -15,7 +15,8 @@ from novum.api.routes.search import ERRORS
 from novum.api.runner import run_limited
 from novum.api.security import need
 from novum.auth import Principal
-from novum.match.engine import Matcher, MatchOptions
+from novum.match import MatchError
+from novum.match.engine import Matcher, MatchOptions, NeedMatches
 from novum.match.text import check_need
 from novum.store.needs import Need, NeedsRegister
 from novum.web.render import add_nav, html_page, render
@@ -182,7 +183,12 @@ class FirmProfileModel(BaseModel):
 
 
 class NeedBody(BaseModel):
-    text: str = Field(description="The need: a problem or product description, English or Chinese", min_length=1)
+    text: str | None = Field(
+        None, description="The need: a problem or product description, English or Chinese", min_length=1
+    )
+    firm: str | None = Field(
+        None, description="Instead of text: match this stored firm's profile, its own patents left out", min_length=1
+    )
     limit: int = Field(10, ge=1, le=100)
     cpc: list[str] = Field(default_factory=list)
     ipc: list[str] = Field(default_factory=list)
@@ -215,9 +221,18 @@ def _matcher(request: Request) -> Matcher:
 async def match_need(
     request: Request, body: NeedBody, principal: Annotated[Principal, Depends(need("read"))]
 ) -> dict[str, Any]:
+    if (body.text is None) == (body.firm is None):
+        raise MatchError("give the need as text or as firm (one of them)")
     options = MatchOptions(limit=body.limit, cpc=body.cpc, ipc=body.ipc, country=body.country, industry=body.industry,
                            applicant_types=body.applicant_types, available=body.available, mode=body.mode)  # fmt: skip
-    result = await run_limited(request, lambda: _matcher(request).match_need(body.text, options), "match")
+
+    firm, text = body.firm, body.text or ""
+
+    def run() -> NeedMatches:
+        matcher = _matcher(request)
+        return matcher.match_firm(firm, options)[1] if firm is not None else matcher.match_need(text, options)
+
+    result = await run_limited(request, run, "match")
     return result.to_dict()
 
 
