@@ -439,7 +439,7 @@ def export(
 
 @app.command()
 def reindex(data: DataDir = None) -> None:
-    """Rebuild the search index from the store (after an upgrade, or if the index was lost)."""
+    """Rebuild the search index and its firm documents from the store (after an upgrade, or if either was lost)."""
     with writer_lock(data_dir(data), "reindex"), Store(data_dir(data)) as store:
         written = pipeline.reindex(store, LexicalIndex(store.data_dir))
     console.print(f"indexed {written:,} documents")

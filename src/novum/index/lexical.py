@@ -1,7 +1,8 @@
 """The BM25 index: tantivy, with English stemming and Chinese segmented by rjieba into fields of their own.
 
 The index holds only what ranking and filtering need; records are read back from the store, so the index can be
-deleted and rebuilt from the store at any time (``novum reindex``). Filters (cut-off date, classes, country, kind)
+deleted and rebuilt from the store at any time (``novum reindex``). Each sync also writes the firm documents
+(``novum.index.firms``) of the patents it indexes, so the two never disagree about which patents they hold. Filters (cut-off date, classes, country, kind)
 are clauses of the same tantivy query, so they are applied inside the search and never cost recall.
 """
 
