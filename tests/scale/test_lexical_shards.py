@@ -45,6 +45,8 @@ def test_documents_spread_over_every_shard(indexes: tuple[Store, LexicalIndex, S
     _, single, sharded = indexes
     sizes = [s.count() for s in sharded.shards]
     assert min(sizes) > single.count() / 5 and shard_of("EP0049154B2", 3) == shard_of("EP0049154B2", 3)
+    # a shard only answers searches: no firm documents are kept beside it (a firm's portfolio would be split)
+    assert all(s.firms is None and not (s.path.parent / "firms").exists() for s in sharded.shards)
 
 
 def test_benchmark_topics_rank_as_in_one_index(indexes: tuple[Store, LexicalIndex, ShardedLexicalIndex]) -> None:

@@ -2,8 +2,9 @@
 
 The index holds only what ranking and filtering need; records are read back from the store, so the index can be
 deleted and rebuilt from the store at any time (``novum reindex``). Each sync also writes the firm documents
-(``novum.index.firms``) of the patents it indexes, so the two never disagree about which patents they hold. Filters (cut-off date, classes, country, kind)
-are clauses of the same tantivy query, so they are applied inside the search and never cost recall.
+(``novum.index.firms``) of the patents it indexes, so the two never disagree about which patents they hold.
+Filters (cut-off date, classes, country, kind) are clauses of the same tantivy query, so they are applied inside the
+search and never cost recall.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class LexicalIndex:
     layout raises ``IndexNeedsRebuildError`` naming ``novum reindex``, and a missing one reads as empty.
     """
 
-    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool = False, firms: bool = True) -> None:
         self.path = Path(data_dir) / INDEX_DIR
         self.read_only = read_only
         marker = self.path / "novum-schema-version"
@@ -189,12 +190,14 @@ class LexicalIndex:
         self.index.register_tokenizer("novum_en", english_analyzer())
         self.index.register_tokenizer("novum_zh", _segmented())
         # the firm documents are written in the same sync; an index without them (made by an older novum, or
-        # lost) must see every document again, as an old layout does
-        self.firms = FirmIndex(data_dir, read_only=read_only)
-        if not read_only and (self.firms.missing or self.firms.stale) and self.count() > 0:
-            self.rebuilt = True
-        elif not read_only and self.rebuilt:
-            self.firms.reset()
+        # lost) must see every document again, as an old layout does. ``firms=False`` is for an index that only
+        # answers searches (a shard, a watch's scratch index): no applicant is ranked on it.
+        self.firms = FirmIndex(data_dir, read_only=read_only) if firms else None
+        if self.firms is not None and not read_only:
+            if (self.firms.missing or self.firms.stale) and self.count() > 0:
+                self.rebuilt = True
+            elif self.rebuilt:
+                self.firms.reset()
 
     # --- writing ------------------------------------------------------------------------------------------------
     def add(self, patents: Iterable[Patent]) -> list[str]:
@@ -207,11 +210,12 @@ class LexicalIndex:
             writer.delete_documents_by_term("number", patent.number)
             writer.add_document(self._document(patent))
             written.append(patent.number)
-            firm_entries.append(FirmEntry.of(patent))
+            if self.firms is not None:
+                firm_entries.append(FirmEntry.of(patent))
             if len(firm_entries) >= FIRM_BATCH:
-                self.firms.add(firm_entries)
+                self._add_firms(firm_entries)
                 firm_entries = []
-        self.firms.add(firm_entries)
+        self._add_firms(firm_entries)
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -225,7 +229,12 @@ class LexicalIndex:
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
-        self.firms.reset()
+        if self.firms is not None:
+            self.firms.reset()
+
+    def _add_firms(self, entries: list[FirmEntry]) -> None:
+        if self.firms is not None:
+            self.firms.add(entries)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -77,7 +77,7 @@ class ShardedLexicalIndex:
     """N tantivy indexes, one per folder; ``add`` routes each document to its shard by ``shard_of``."""
 
     def __init__(self, folders: Iterable[Path], *, read_only: bool = False) -> None:
-        self.shards = [LexicalIndex(Path(f), read_only=read_only) for f in folders]
+        self.shards = [LexicalIndex(Path(f), read_only=read_only, firms=False) for f in folders]
         if not self.shards:
             raise ValueError("a sharded index needs at least one shard folder")
         self._pool = ThreadPoolExecutor(max_workers=len(self.shards), thread_name_prefix="novum-shard")

@@ -167,7 +167,7 @@ class Matcher:
     ) -> None:
         self.store = store
         self.index = index
-        self.firms = firms or index.firms  # the firm documents kept beside the lexical index
+        self.firms = firms or index.firms  # the firm documents kept beside the lexical index (None: votes only)
         self.dense = dense or []
         self.today = today
         self.register = NeedsRegister(store)
@@ -334,7 +334,8 @@ class Matcher:
         records = self.store.get_many(n for n, _ in neighbours)
         voting = rank_firms(neighbours, records, target, NEIGHBOURS)
         own = {firm_key(name) for name in owners(target)} if target is not None else set()
-        return fuse_firms(voting, self.firms.rank(text, PORTFOLIOS, own), target, limit)
+        portfolios = self.firms.rank(text, PORTFOLIOS, own) if self.firms is not None else []
+        return fuse_firms(voting, portfolios, target, limit)
 
     def neighbours(self, text: str, filters: Filters, depth: int) -> list[tuple[str, float]]:
         """Documents nearest a patent's text (searched as a document: its passages embedded as passages)."""

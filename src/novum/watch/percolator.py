@@ -110,7 +110,7 @@ def open_batch(
     with tempfile.TemporaryDirectory(prefix="novum-watch-") as folder:
         restrict = None
         if index is None:
-            index = LexicalIndex(Path(folder))
+            index = LexicalIndex(Path(folder), firms=False)
             index.add(patents[n] for n in numbers if n in patents)
         else:
             restrict = tantivy.Query.term_set_query(index.schema, "number", [n for n in numbers if n in patents])
