@@ -11,15 +11,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from novum.index import firms as firm_index
 from novum.index.consistency import check
-from novum.index.firms import FirmHit, FirmIndex
+from novum.index.firms import FirmEntry, FirmHit, FirmIndex
 from novum.index.lexical import open_index, open_index_for_reading
 from novum.ingest.pipeline import reindex, sync_index
 from novum.match.engine import Matcher
 from novum.match.firms import FirmMatch, applicant_type, firm_key, fuse_firms, owners
-from novum.model import Patent
+from novum.model import Party, Patent
 from novum.store.sqlite import Store
 from tests.helpers import demo_lines, ingest_paths, write_lines
 
@@ -156,3 +158,38 @@ def test_a_large_portfolio_keeps_its_latest_patents_and_counts_them_all(
 )
 def test_applicant_types_of_real_names(name: str, kind: str) -> None:
     assert applicant_type(name) == kind
+
+
+OWNERS = ["Microsoft Corporation", "MICROSOFT CORP.", "Red Hat, Inc.", "Telefonaktiebolaget L M Ericsson (publ)",
+          "Telefonaktiebolaget LM Ericsson (PUBL)", "Qualcomm Incorporated"]  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(0, 7), st.sets(st.integers(0, 5), max_size=2)), max_size=6),
+                min_size=1, max_size=4))  # fmt: skip
+def test_firm_documents_follow_any_sequence_of_owner_changes(
+    tmp_path_factory: pytest.TempPathFactory, batches: list[list[tuple[int, set[int]]]]
+) -> None:
+    """Real patents re-ingested in batches with owners drawn from real spellings: after every batch each firm has
+    one document holding exactly the patents it owns now, and no firm without patents keeps one."""
+    patents = [json.loads(line) for line in demo_lines(8)]
+    firms = FirmIndex(tmp_path_factory.mktemp("firms"))
+    owned: dict[str, set[str]] = {}  # number -> its owners' keys now
+    for batch in batches:
+        entries = []
+        for which, names in batch:
+            row = patents[which]
+            patent = Patent(country="US", doc_number=row["number"].lstrip("0"), titles={"en": row["title"]},
+                            abstracts={"en": row["abstract"]}, assignees=[Party(OWNERS[i]) for i in sorted(names)])
+            entries.append(FirmEntry.of(patent))
+            owned[patent.number] = {firm_key(OWNERS[i]) for i in names}
+        firms.add(entries)
+        expected: dict[str, set[str]] = {}
+        for number, keys in owned.items():
+            for key in keys:
+                expected.setdefault(key, set()).add(number)
+        keys, numbers = firms.stored_portfolios()
+        assert keys == set(expected) and firms.indexed_keys() == Counter(dict.fromkeys(expected, 1))
+        assert numbers == {n for n, k in owned.items() if k}
+        counted = {h.key: h.patents for h in firms.rank(" ".join(p["title"] for p in patents), 50)}
+        assert counted == {key: len(held) for key, held in expected.items()}

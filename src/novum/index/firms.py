@@ -93,7 +93,9 @@ def _schema() -> tantivy.Schema:
 
 class FirmIndex:
     """The firm documents in ``<data dir>/firms``. ``read_only`` opens for ranking: nothing is created or changed,
-    and a missing index reads as empty (``missing`` says so, so a caller can name ``novum reindex``)."""
+    and a missing index reads as empty (``missing`` says so, so a caller can name ``novum reindex``). Opened for
+    writing, a missing or old-layout index is created empty, and ``created`` says so: every patent must be added
+    again."""
 
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         from novum.index.lexical import english_analyzer
@@ -101,15 +103,15 @@ class FirmIndex:
         self.path = Path(data_dir) / FIRMS_DIR
         self.read_only = read_only
         marker = self.path / "novum-schema-version"
-        self.missing = not (self.path / "meta.json").exists()
-        self.stale = marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION)
+        stale = marker.exists() and marker.read_text().strip() != str(SCHEMA_VERSION)
+        usable = (self.path / "meta.json").exists() and not stale
         self.schema = _schema()
+        self.missing = read_only and not usable
+        self.created = not read_only and not usable
         if read_only:
-            usable = not self.missing and not self.stale
             self.index = tantivy.Index(self.schema, path=str(self.path)) if usable else tantivy.Index(self.schema)
-            self.missing = not usable
         else:
-            if self.stale:
+            if stale:
                 shutil.rmtree(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
@@ -119,15 +121,16 @@ class FirmIndex:
 
     # --- writing ------------------------------------------------------------------------------------------------
     def add(self, entries: Sequence[FirmEntry]) -> int:
-        """Put patents into their owners' documents (a patent seen before replaces its old entry) in one commit;
-        returns how many firm documents were rewritten."""
+        """Put patents into their owners' documents (a patent seen before replaces its old entry, the last of a
+        number given twice counts) in one commit; returns how many firm documents were rewritten."""
+        latest = {entry.number: entry for entry in entries}
+        if not latest:
+            return 0
         touched: dict[str, list[FirmEntry]] = defaultdict(list)
-        for entry in entries:
+        for entry in latest.values():
             for key in entry.names:
                 touched[key].append(entry)
-        if not touched:
-            return 0
-        numbers = {entry.number for entry in entries}
+        numbers = set(latest)
         with closing(self._profiles()) as db, db:
             rewritten = sorted(set(touched) | self._previous_owners(db, numbers, touched))
             writer = self.index.writer(heap_size=64_000_000, num_threads=1)

@@ -194,7 +194,7 @@ class LexicalIndex:
         # answers searches (a shard, a watch's scratch index): no applicant is ranked on it.
         self.firms = FirmIndex(data_dir, read_only=read_only) if firms else None
         if self.firms is not None and not read_only:
-            if (self.firms.missing or self.firms.stale) and self.count() > 0:
+            if self.firms.created and self.count() > 0:
                 self.rebuilt = True
             elif self.rebuilt:
                 self.firms.reset()
