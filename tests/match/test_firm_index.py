@@ -23,6 +23,7 @@ from novum.match.engine import Matcher
 from novum.match.firms import FirmMatch, applicant_type, firm_key, fuse_firms, owners
 from novum.model import Party, Patent
 from novum.store.sqlite import Store
+from tests.conftest import fixture
 from tests.helpers import demo_lines, ingest_paths, write_lines
 
 VIRTUALISATION = "virtual machine hypervisor migrating memory pages between hosts"
@@ -193,3 +194,16 @@ def test_firm_documents_follow_any_sequence_of_owner_changes(
         assert numbers == {n for n, k in owned.items() if k}
         counted = {h.key: h.patents for h in firms.rank(" ".join(p["title"] for p in patents), 50)}
         assert counted == {key: len(held) for key, held in expected.items()}
+
+
+def test_chinese_portfolios_are_ranked_by_their_words(tmp_path: Path) -> None:
+    """Real CNIPA publications: Chinese titles and abstracts are cut into words, in the firm documents and in the
+    query alike, so a Chinese description finds the Chinese applicant."""
+    examples = fixture("cn-jp-wipo/data/examples")
+    ingest_paths(tmp_path / "d", examples / "cn_old1.xml", examples / "cn_new1.xml")
+    firms = FirmIndex(tmp_path / "d", read_only=True)
+    hits = firms.rank("显示面板的栅极线电阻", 5)
+    assert firms.count() == 2 and [(h.key, h.name, h.classes) for h in hits[:1]] == [
+        ("三星显示", "三星显示有限公司", ("G09G",))
+    ]
+    assert firms.rank("甘草发酵 烟用香料", 1)[0].key == "云南中烟工业"

@@ -27,6 +27,7 @@ import tantivy
 
 from novum.match.firms import firm_key, owners, subclasses
 from novum.model import Patent
+from novum.normalize.text import segment
 
 FIRMS_DIR = "firms"
 SCHEMA_VERSION = 1
@@ -44,7 +45,7 @@ class FirmEntry:
     names: dict[str, str]  # firm key -> the spelling on this patent
     text: str
     classes: tuple[str, ...]
-    date: str  # publication date (ISO), else ""
+    date: str  # publication date, else the effective date (ISO), else ""
 
     @classmethod
     def of(cls, patent: Patent) -> FirmEntry:
@@ -52,7 +53,7 @@ class FirmEntry:
         for name in owners(patent):
             names.setdefault(firm_key(name), name)
         names.pop("", None)
-        text = " ".join(part for part in (patent.title(), patent.abstract()) if part)
+        text = segment(" ".join(part for part in (patent.title(), patent.abstract()) if part))  # Chinese as words
         date = patent.publication_date or patent.effective_date or ""
         return cls(patent.number, names, text, tuple(sorted(subclasses(patent))), date)
 
@@ -228,11 +229,10 @@ class FirmIndex:
         return keys, numbers
 
     # --- ranking ------------------------------------------------------------------------------------------------
-
     def rank(self, text: str, limit: int = 100, exclude: Iterable[str] = ()) -> list[FirmHit]:
         """Firms whose portfolios best match ``text`` by BM25: each distinct term of the text once, weighted
         1 + ln(count), as the lexical index reads a long text; ``exclude`` are firm keys left out."""
-        counts = Counter(str(term) for term in self.analyzer.analyze(text))
+        counts = Counter(str(term) for term in self.analyzer.analyze(segment(text)))
         if not counts:
             return []
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import rjieba
 import tantivy
 
 from novum.analytics import sei
@@ -28,7 +27,7 @@ from novum.index.firms import FirmEntry, FirmIndex
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
 from novum.normalize.numbers import priority_keys
-from novum.normalize.text import has_cjk
+from novum.normalize.text import has_cjk, segment
 from novum.store.sqlite import Store, family_key
 
 INDEX_DIR = "lexical"
@@ -108,13 +107,6 @@ def _segmented() -> tantivy.TextAnalyzer:
         .filter(tantivy.Filter.lowercase())
         .build()
     )
-
-
-def segment(text: str) -> str:
-    """Chinese text cut into words with spaces between them; other text is returned unchanged."""
-    if not has_cjk(text):
-        return text
-    return " ".join(token for token in rjieba.cut(text) if token.strip())
 
 
 def _schema() -> tantivy.Schema:

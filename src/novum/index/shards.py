@@ -38,10 +38,9 @@ from novum.index.lexical import (
     LexicalIndex,
     _english,
     _segmented,
-    segment,
 )
 from novum.model import Patent
-from novum.normalize.text import has_cjk
+from novum.normalize.text import has_cjk, segment
 
 TERM_FIELDS = (*TEXT_FIELDS, *ZH_FIELDS, "number", "family", "cpc", "ipc", "country", "kind", "numbers", "sei",
                "priority_numbers")  # fmt: skip

@@ -23,7 +23,7 @@ import tantivy
 from novum.claims.scoring import term_spans
 from novum.errors import NotFoundError
 from novum.index.firms import FirmIndex
-from novum.index.lexical import Filters, LexicalIndex, segment
+from novum.index.lexical import Filters, LexicalIndex
 from novum.index.pgvector import SemanticIndex
 from novum.match import MatchError, UnknownFirmError
 from novum.match.explain import Explanation, PassageVectors, dense_ref, explain
@@ -42,6 +42,7 @@ from novum.match.industry import industry_codes
 from novum.match.signals import Readiness, quick_available, readiness
 from novum.match.text import check_need, focus, need_parts
 from novum.model import Patent
+from novum.normalize.text import segment
 from novum.search.fusion import fuse, reciprocal_rank_fusion
 from novum.search.prior_art import MODES
 from novum.store.needs import LicenceOffer, Need, NeedsRegister, citing_documents
