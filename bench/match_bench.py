@@ -186,7 +186,7 @@ def firm_set(matcher: Matcher, patents: list[Any], topics: list[FirmTopic], labe
             for topic in chosen:
                 runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
                 runs["k-NN voting alone"][topic.id] = novum_firms(matcher, topic)
-                found = profiled.firms_for(topic.text, topic.exclude, None, DEPTH)
+                found = profiled.firms_for(topic.text, topic.exclude, None, DEPTH, evidence=False)
                 runs["novum match firms (voting + firm documents)"][topic.id] = [(f.key, f.score) for f in found]
             print(f"  firms: {len(chosen)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
             report(f"{label}, {half} half", qrels, runs, "one held-out patent per applicant with >= 5 families")

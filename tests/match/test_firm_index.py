@@ -207,3 +207,15 @@ def test_chinese_portfolios_are_ranked_by_their_words(tmp_path: Path) -> None:
         ("三星显示", "三星显示有限公司", ("G09G",))
     ]
     assert firms.rank("甘草发酵 烟用香料", 1)[0].key == "云南中烟工业"
+
+
+def test_a_firm_found_by_its_portfolio_names_its_closest_patents(tmp_path: Path) -> None:
+    """On 1,500 real grants, Dell's patents are none of US8270603's 100 nearest documents, yet its portfolio as a
+    whole ranks it; the firm then names the three of its patents closest to the text."""
+    ingest_paths(tmp_path / "d", write_lines(tmp_path / "s.jsonl", demo_lines(1500)))
+    with Store(tmp_path / "d") as store:
+        matcher = Matcher(store, open_index_for_reading(store))
+        dell = next(f for f in matcher.match_patent("US8270603", needs=0).firms if f.key == "DELL PRODUCTS")
+        assert dell.found_by == ["portfolio"] and len(dell.evidence) == 3
+        owned = set(FirmIndex(tmp_path / "d", read_only=True).numbers_of("DELL PRODUCTS"))
+        assert set(dell.evidence) <= owned and "US8270603" not in dell.evidence

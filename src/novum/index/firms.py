@@ -181,6 +181,9 @@ class FirmIndex:
         db.execute("CREATE INDEX IF NOT EXISTS owner_by_key ON owner (key)")
         return db
 
+    def _read_profiles(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"{(self.path / _PROFILES).as_uri()}?mode=ro", uri=True)
+
     @staticmethod
     def _previous_owners(db: sqlite3.Connection, numbers: set[str], touched: dict[str, list[FirmEntry]]) -> set[str]:
         """Firms that held one of these patents before and no longer do (a corrected or reassigned record); the
@@ -223,10 +226,17 @@ class FirmIndex:
         """The firm keys and the patent numbers the portfolio table holds, read without writing anything."""
         if self.missing or not (self.path / _PROFILES).exists():
             return set(), set()
-        with closing(sqlite3.connect(f"{(self.path / _PROFILES).as_uri()}?mode=ro", uri=True)) as db:
+        with closing(self._read_profiles()) as db:
             keys = {key for (key,) in db.execute("SELECT key FROM firm")}
             numbers = {number for (number,) in db.execute("SELECT DISTINCT number FROM owner")}
         return keys, numbers
+
+    def numbers_of(self, key: str) -> list[str]:
+        """Every stored patent of one firm (its document may hold only the latest), read without writing."""
+        if self.missing or not (self.path / _PROFILES).exists():
+            return []
+        with closing(self._read_profiles()) as db:
+            return [n for (n,) in db.execute("SELECT number FROM owner WHERE key = ? ORDER BY number", (key,))]
 
     # --- ranking ------------------------------------------------------------------------------------------------
     def rank(self, text: str, limit: int = 100, exclude: Iterable[str] = ()) -> list[FirmHit]:

@@ -56,6 +56,7 @@ _PROFILE_STOP = frozenset({
 POST_FILTER_DEPTH = 300  # candidates read when a filter must be applied after the search
 NEIGHBOURS = 100  # documents whose owners vote in firm ranking
 PORTFOLIOS = 100  # firms the profile model ranks before the two models are fused
+FIRM_EVIDENCE = 3  # a firm's closest patents named when none of them was among the nearest documents
 NEED_MIN_SCORE = 0.15  # a registered need is listed for a patent from this score up
 
 
@@ -328,15 +329,25 @@ class Matcher:
             self.register.offers([patent.number]),
         )  # fmt: skip
 
-    def firms_for(self, text: str, exclude: list[str], target: Patent | None, limit: int) -> list[FirmMatch]:
+    def firms_for(
+        self, text: str, exclude: list[str], target: Patent | None, limit: int, *, evidence: bool = True
+    ) -> list[FirmMatch]:
         """Firms for a patent's text: its nearest documents (``exclude``d left out) vote, the firm documents are
-        ranked as wholes, and the two are fused; ``target``'s own owners are left out of both."""
+        ranked as wholes, and the two are fused; ``target``'s own owners are left out of both. With ``evidence``,
+        a firm none of whose patents was a near document names its closest ones (one more search each)."""
         neighbours = self.neighbours(text, Filters(exclude=exclude), NEIGHBOURS)
         records = self.store.get_many(n for n, _ in neighbours)
         voting = rank_firms(neighbours, records, target, NEIGHBOURS)
         own = {firm_key(name) for name in owners(target)} if target is not None else set()
         portfolios = self.firms.rank(text, PORTFOLIOS, own) if self.firms is not None else []
-        return fuse_firms(voting, portfolios, target, limit)
+        found = fuse_firms(voting, portfolios, target, limit)
+        left_out = set(exclude)
+        for match in found if evidence else []:
+            if not match.evidence and self.firms is not None:  # found by its portfolio: name its closest patents
+                held = [n for n in self.firms.numbers_of(match.key) if n not in left_out]
+                hits = self.index.search(text, Filters(only=held), FIRM_EVIDENCE) if held else []
+                match.evidence = [hit.number for hit in hits]
+        return found
 
     def neighbours(self, text: str, filters: Filters, depth: int) -> list[tuple[str, float]]:
         """Documents nearest a patent's text (searched as a document: its passages embedded as passages)."""
