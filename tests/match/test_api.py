@@ -91,6 +91,7 @@ def test_market_and_firm_pages_in_both_languages(client: tuple[TestClient, dict[
     assert 'href="/patents/US8387382/market"' in document.text
     market = http.get("/patents/US8387382/market")
     assert market.status_code == 200 and "Firms likely to use it" in market.text
+    assert "<title>Who could use it: US8387382 " in market.text and market.text.count('id="readiness"') == 1
     assert 'id="signal-expiry"' in market.text and "20 years from filing" in market.text
     assert 'href="/firms?name=' in market.text and ("neighbours" in market.text or "portfolio" in market.text)
     assert "Navy" not in market.text  # its own owner (the Secretary of the Navy) is left out
