@@ -240,6 +240,12 @@ def test_switch_to_chinese_and_long_titles_fit(browser: WebDriver, server: tuple
     assert "人造草坪" in _text(browser, "#doc-title") and _text(browser, "#claims h2").startswith("权利要求")
     _no_overflow(browser, "#doc-title")
     browser.save_screenshot(str(shots / "document-zh.png"))
+    browser.find_element(By.ID, "market").click()  # who could use the Chinese patent, in Chinese
+    _wait(browser, "#firms")
+    assert _text(browser, "#firms h2") == "可能使用它的企业" and _text(browser, "#readiness h2") == "成熟度与价值"
+    _no_overflow(browser, "#firms")
+    browser.save_screenshot(str(shots / "market-zh.png"))
+    browser.back()
     browser.set_window_size(400, 800)  # a phone
     try:
         browser.refresh()
