@@ -88,14 +88,19 @@ def check(data_dir: Path) -> ConsistencyReport:
     return report
 
 
-def lexical_numbers(index: LexicalIndex) -> Counter[str]:
-    """How many live index entries each publication number has (1 each when the index is sound)."""
-    searcher = index.index.searcher()
+def stored_counts(index: tantivy.Index, name: str) -> Counter[str]:
+    """How many live documents carry each value of the stored field ``name`` (1 each when the index is sound)."""
+    searcher = index.searcher()
     total = int(searcher.num_docs)
     if total == 0:
         return Counter()
     result = searcher.search(tantivy.Query.all_query(), limit=total)
-    return Counter(searcher.doc(address)["number"][0] for _, address in result.hits)
+    return Counter(searcher.doc(address)[name][0] for _, address in result.hits)
+
+
+def lexical_numbers(index: LexicalIndex) -> Counter[str]:
+    """How many live index entries each publication number has."""
+    return stored_counts(index.index, "number")
 
 
 def _check_lexical(report: ConsistencyReport, data_dir: Path, stored: set[str], flagged: set[str]) -> None:
@@ -140,7 +145,7 @@ def _check_firms(report: ConsistencyReport, data_dir: Path, stored: set[str]) ->
                 f" {report.lexical_documents:,} documents; run `novum reindex`"
             )
         return
-    indexed = firms.indexed_keys()
+    indexed = stored_counts(firms.index, "key")
     report.firm_documents = sum(indexed.values())
     keys, numbers = firms.stored_portfolios()
     unindexed, unrecorded = len(keys - set(indexed)), len(set(indexed) - keys)

@@ -213,15 +213,6 @@ class FirmIndex:
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
-    def indexed_keys(self) -> Counter[str]:
-        """How many live documents each firm key has (1 each when the index is sound)."""
-        searcher = self.index.searcher()
-        total = int(searcher.num_docs)
-        if total == 0:
-            return Counter()
-        hits = searcher.search(tantivy.Query.all_query(), limit=total).hits
-        return Counter(searcher.doc(address)["key"][0] for _, address in hits)
-
     def stored_portfolios(self) -> tuple[set[str], set[str]]:
         """The firm keys and the patent numbers the portfolio table holds, read without writing anything."""
         if self.missing or not (self.path / _PROFILES).exists():

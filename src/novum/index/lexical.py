@@ -204,10 +204,11 @@ class LexicalIndex:
             written.append(patent.number)
             if self.firms is not None:
                 firm_entries.append(FirmEntry.of(patent))
-            if len(firm_entries) >= FIRM_BATCH:
-                self._add_firms(firm_entries)
-                firm_entries = []
-        self._add_firms(firm_entries)
+                if len(firm_entries) >= FIRM_BATCH:
+                    self.firms.add(firm_entries)
+                    firm_entries = []
+        if self.firms is not None:
+            self.firms.add(firm_entries)
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -223,10 +224,6 @@ class LexicalIndex:
         self.index.reload()
         if self.firms is not None:
             self.firms.reset()
-
-    def _add_firms(self, entries: list[FirmEntry]) -> None:
-        if self.firms is not None:
-            self.firms.add(entries)
 
     def _writable(self) -> None:
         if self.read_only:

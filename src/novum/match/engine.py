@@ -341,9 +341,9 @@ class Matcher:
         own = {firm_key(name) for name in owners(target)} if target is not None else set()
         portfolios = self.firms.rank(text, PORTFOLIOS, own) if self.firms is not None else []
         found = fuse_firms(voting, portfolios, target, limit)
-        left_out = set(exclude)
-        for match in found if evidence else []:
-            if not match.evidence and self.firms is not None:  # found by its portfolio: name its closest patents
+        if evidence and self.firms is not None:
+            left_out = set(exclude)
+            for match in (m for m in found if not m.evidence):  # found by its portfolio alone: its closest patents
                 held = [n for n in self.firms.numbers_of(match.key) if n not in left_out]
                 hits = self.index.search(text, Filters(only=held), FIRM_EVIDENCE) if held else []
                 match.evidence = [hit.number for hit in hits]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from novum.analytics.applicants import Aliases, clean_name, load_aliases
 from novum.model import Patent
+from novum.search.fusion import reciprocal_rank_fusion
 
 if TYPE_CHECKING:
     from novum.index.firms import FirmHit
@@ -166,26 +167,23 @@ def fuse_firms(
     """The document model (k-NN ``voting``) and the profile model (``portfolio``: firms as one BM25 document each,
     ``novum.index.firms``) fused by reciprocal rank: a firm both find comes first, and a firm none of whose patents
     is a close neighbour can still be found by its portfolio as a whole."""
-    scores: dict[str, float] = defaultdict(float)
-    for rank, match in enumerate(voting, start=1):
-        scores[match.key] += 1.0 / (k + rank)
-    for rank, firm in enumerate(portfolio, start=1):
-        scores[firm.key] += 1.0 / (k + rank)
+    fused = reciprocal_rank_fusion([[m.key for m in voting], [h.key for h in portfolio]], k)
+    fused.sort(key=lambda pair: (-pair[1], pair[0]))  # equal scores (one list's rank r, the other's r) by key
     by_vote = {m.key: m for m in voting}
     by_portfolio = {h.key: h for h in portfolio}
     mine = subclasses(target) if target is not None else set()
     out: list[FirmMatch] = []
-    for key in sorted(scores, key=lambda key: (-scores[key], key))[:limit]:
+    for key, score in fused[:limit]:
         hit = by_portfolio.get(key)
         found_by = [label for label, found in (("neighbours", key in by_vote), ("portfolio", hit is not None)) if found]
         if key in by_vote:
             match = by_vote[key]
-            match.rank, match.score, match.found_by = len(out) + 1, scores[key], found_by
+            match.rank, match.score, match.found_by = len(out) + 1, score, found_by
         else:
             assert hit is not None
             shared = sorted(mine & set(hit.classes))
             relation = "unknown" if not mine or not hit.classes else ("similar" if shared else "complementary")
-            match = FirmMatch(len(out) + 1, hit.name, key, scores[key], relation, [], shared,
+            match = FirmMatch(len(out) + 1, hit.name, key, score, relation, [], shared,
                               applicant_type(hit.name), found_by)  # fmt: skip
         out.append(match)
     return out
