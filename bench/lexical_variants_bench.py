@@ -8,6 +8,8 @@ and without boosts, abstract only, and pseudo-relevance feedback (RM3-like expan
 on a scratch tantivy index of the same documents: one title + abstract field instead of two, stemming and stop
 words on and off, parser or terms. bm25s at tantivy's fixed parameters (k1 1.2, b 0.75) is the reference: where a
 tantivy variant equals it, what is left to the strongest baseline is the BM25 parameters tantivy does not expose.
+So the last variants score the first hits again at other k1 and b (``novum.index.bm25``): a grid searched on the
+tuning half, and novum's lexical search as shipped, which uses the setting chosen there.
 
     python bench/lexical_variants_bench.py [--work-dir DIR]
 """
@@ -16,22 +18,30 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import math
 import re
+import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
 from novum.eval import baselines, datasets, report, split
 from novum.eval.datasets import Benchmark, Topic, topic_text
 from novum.eval.measures import Ranking, Run, means, per_topic
+from novum.index import bm25
 from novum.index.lexical import BOOSTS, RANKED_FIELDS, Filters, LexicalIndex
 from novum.model import Patent
 
 Weights = dict[str, float]
+# The second pass's grid, searched on the tuning half (the held-out half is only reported).
+SECOND_PASS_GRID = [(k1, b, bm25.RESCORE_DEPTH) for k1 in (1.2, 2.0, 3.0, 4.0, 5.0, 8.0) for b in (0.75, 0.9, 1.0)]
+SECOND_PASS_GRID += [(bm25.K1, bm25.B, depth) for depth in (10, 50, 100)]  # how many first hits to score again
 QTF: dict[str, Callable[[int], float]] = {
     "linear": float,
     "sqrt": math.sqrt,
@@ -52,6 +62,11 @@ def analyzer(stem: bool, stop: bool) -> tantivy.TextAnalyzer:
     if stem:
         builder = builder.filter(tantivy.Filter.stemmer("english"))
     return builder.build()
+
+
+def scorer(explained: list[dict[str, Any]], k1: float, b: float) -> Callable[[int], float | None]:
+    """The i-th first hit's score at k1/b, from its explanation."""
+    return lambda i: bm25.explained_score(explained[i], k1, b)
 
 
 class Variants:
@@ -98,6 +113,61 @@ class Variants:
         return {
             t.id: self.search(self.terms(self.weights(t.text, qtf), fields, boosts or {}), t) for t in self.bench.topics
         }
+
+    def second_pass(self, settings: list[tuple[float, float, int]]) -> list[tuple[str, Run]]:
+        """The 1 + ln query's first hits scored again at each (k1, b, depth) from tantivy's explanation of each
+        (``novum.index.bm25``: what ``novum search`` does with a long text at the chosen setting); each hit is
+        explained once for the whole grid."""
+        searcher = self.index.index.searcher()
+        deepest = max(depth for _, _, depth in settings)
+        first: dict[str, tuple[list[tuple[float, int]], list[str], list[dict[str, Any]]]] = {}
+        for topic in self.bench.topics:
+            query = self.terms(self.weights(topic.text, "1 + ln"), RANKED_FIELDS, {})
+            filters = self.index.filter_clauses(Filters(before=topic.before, exclude=list(topic.exclude)))
+            hits = searcher.search(tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters]), limit=100).hits
+            numbers = [searcher.doc(a)["number"][0] for _, a in hits]
+            explained = [json.loads(query.explain(searcher, a).to_json()) for _, a in hits[:deepest]]
+            first[topic.id] = ([(float(s), i) for i, (s, _) in enumerate(hits)], numbers, explained)
+        out: list[tuple[str, Run]] = []
+        for k1, b, depth in settings:
+            run: Run = {}
+            for tid, (ranked, numbers, explained) in first.items():
+                again = bm25.second_pass(ranked, scorer(explained, k1, b), depth)
+                run[tid] = [(numbers[i], score) for score, i in again]
+            chosen = " (novum's setting)" if (k1, b, depth) == (bm25.K1, bm25.B, bm25.RESCORE_DEPTH) else ""
+            out.append((f"novum index: terms, 1 + ln, first {depth} hits at k1 {k1}, b {b}{chosen}", run))
+        return out
+
+    def product(self) -> Run:
+        """``LexicalIndex.search`` itself, 100 deep: what ``novum search --mode lexical`` ranks."""
+        run: Run = {}
+        for t in self.bench.topics:
+            hits = self.index.search(t.text, Filters(before=t.before, exclude=list(t.exclude)), 100)
+            run[t.id] = [(h.number, h.score) for h in hits]
+        return run
+
+    def cost(self) -> str:
+        """What the second pass costs a long query: ``LexicalIndex.search`` for a page of ten, against the same
+        first-pass search and document reads without it, per topic (milliseconds, p50 / p95 over the topics)."""
+        with_pass, without = [], []
+        searcher = self.index.index.searcher()
+        for t in self.bench.topics:
+            filters = Filters(before=t.before, exclude=list(t.exclude))
+            started = time.perf_counter()
+            self.index.search(t.text, filters, 10)
+            with_pass.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            query = self.index.document_query(t.text) or self.index.text_query(t.text)
+            assert query is not None
+            combined = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *self.index.filter_clauses(filters)])
+            _numbers = [searcher.doc(a)["number"][0] for _, a in searcher.search(combined, limit=10).hits]
+            without.append(time.perf_counter() - started)
+
+        def cell(times: list[float]) -> str:
+            ms = sorted(1000 * x for x in times)
+            return f"{statistics.median(ms):.1f} / {ms[int(0.95 * (len(ms) - 1))]:.1f} ms"
+
+        return f"a page of ten for a topic: {cell(with_pass)} with the second pass, {cell(without)} without"
 
     def feedback(self, docs: int, terms: int, mix: float) -> Run:
         """RM3-like: the top hits' term distributions (weighted by exp(score - best)) mixed into the query."""
@@ -205,6 +275,9 @@ def main() -> int:
             rows += [(f"novum index: terms, query-term weight {q}", v.by_terms(q)) for q in QTF]
             rows.append(("novum index: terms, linear, with the field boosts", v.by_terms("linear", boosts=BOOSTS)))
             rows.append(("novum index: terms, linear, abstract field only", v.by_terms("linear", ("abstract",))))
+            rows += v.second_pass(SECOND_PASS_GRID)
+            rows.append(("novum lexical search as shipped (LexicalIndex.search, 100 deep)", v.product()))
+            cost = v.cost()
             for docs, terms, mix in ((10, 20, 0.5), (5, 20, 0.3), (10, 30, 0.3), (10, 10, 0.5), (20, 20, 0.5)):
                 rows.append(
                     (f"novum index: feedback from {docs} docs, {terms} terms, mix {mix}", v.feedback(docs, terms, mix))
@@ -219,6 +292,7 @@ def main() -> int:
             table = [[label, *v.scores(run)] for label, run in rows]
     headers = ["variant", *(f"{h} nDCG@10" for h in split.HALVES), "all 108 nDCG@10"]
     print(report.markdown_table(headers, table))
+    print(f"\nCost on this machine, {cost}")
     return 0
 
 

@@ -99,9 +99,10 @@ def test_lexical_and_similar_on_both_halves(patsnap: tuple[Store, LexicalIndex, 
     )
     for result in (lexical, similar):
         halves = {h: means({t: v for t, v in result.per_topic.items() if t in split.half(h)}) for h in split.HALVES}
-        # measured 2026-11-28 (term-by-term long-text query): tuning 0.299, held-out 0.363
-        assert halves["tuning"]["nDCG@10"] == pytest.approx(0.299, abs=0.01)
-        assert halves["held-out"]["nDCG@10"] == pytest.approx(0.363, abs=0.01)
+        # measured 2026-12-07 (term-by-term long-text query, first 20 hits at k1 4.0, b 0.9): 0.332 and 0.392;
+        # tantivy's k1 1.2, b 0.75 alone gave 0.299 and 0.363, the strongest plain BM25 0.330 and 0.365
+        assert halves["tuning"]["nDCG@10"] == pytest.approx(0.332, abs=0.01)
+        assert halves["held-out"]["nDCG@10"] == pytest.approx(0.392, abs=0.01)
     topic = bench.topics[0]
     ranked = SimilarRanker(store, index, "lexical", []).rank(topic, 100)
     assert topic.exclude[0] not in {n for n, _ in ranked}

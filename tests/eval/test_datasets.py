@@ -54,12 +54,12 @@ def test_baseline_and_lexical_on_patsnap(patsnap: tuple[Store, Path], tmp_path: 
         NovumRanker(store, LexicalIndex(store.data_dir), parse_modes("lexical")[0], []),
     ]
     baseline, lexical = evaluate_rankers(rankers, bench, runs_dir=tmp_path)
-    # measured 2026-11-25: baseline nDCG@10 0.323, R@100 0.642; novum lexical 0.317, 0.700
+    # measured 2026-11-25: baseline nDCG@10 0.323, R@100 0.642; novum lexical 0.317, 0.700 (an interval across
+    # zero); since 2026-12-07 novum's long-text query scores its first hits again at k1 4.0, b 0.9 (0.362)
     assert 0.25 < baseline.measures["nDCG@10"] < 0.40
     assert lexical.measures["R@100"] > 0.6
-    # 108 topics: the paired-bootstrap interval of a few points' difference spans zero
     gain = lexical.versus(baseline)
-    assert gain.low < 0 < gain.high and gain.high - gain.low > 0.1
+    assert 0 < gain.low < gain.change < gain.high and gain.change > 0.05
     run_lines = (tmp_path / "patsnap.novum-lexical.run").read_text().splitlines()
     assert run_lines[0].split()[:4] == ["US4228795", "Q0", run_lines[0].split()[2], "1"]
     topics_in_run = {line.split()[0] for line in run_lines}

@@ -4,7 +4,8 @@ The index holds only what ranking and filtering need; records are read back from
 deleted and rebuilt from the store at any time (``novum reindex``). Each sync also writes the firm documents
 (``novum.index.firms``) of the patents it indexes, so the two never disagree about which patents they hold.
 Filters (cut-off date, classes, country, kind) are clauses of the same tantivy query, so they are applied inside the
-search and never cost recall.
+search and never cost recall. A long English text (a pasted abstract, ``novum similar``) is read term by term, and
+its first hits are scored again at the BM25 parameters such queries want (``novum.index.bm25``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tantivy
 
 from novum.analytics import sei
 from novum.errors import NovumError
+from novum.index.bm25 import RESCORE_DEPTH, rescore
 from novum.index.firms import FirmEntry, FirmIndex
 from novum.model import Patent
 from novum.normalize.classification import normalize_symbol
@@ -266,21 +268,33 @@ class LexicalIndex:
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
-    def search(self, text: str, filters: Filters | None = None, limit: int = 10) -> list[LexicalHit]:
+    def search(
+        self, text: str, filters: Filters | None = None, limit: int = 10, *, second_pass: bool = True
+    ) -> list[LexicalHit]:
         """BM25 over title, abstract, claims and description (English and Chinese fields), filtered in-engine."""
-        return self.search_counted(text, filters, limit, count=False)[0]
+        return self.search_counted(text, filters, limit, count=False, second_pass=second_pass)[0]
 
     def search_counted(
-        self, text: str, filters: Filters | None = None, limit: int = 10, *, count: bool = True
-    ) -> tuple[list[LexicalHit], int]:
-        """The best ``limit`` hits and, in the same pass, how many documents match (0 when not counted)."""
-        combined = self._filtered(text, filters)
-        if combined is None:
+        self, text: str, filters: Filters | None = None, limit: int = 10, *, count: bool = True,
+        second_pass: bool = True,
+    ) -> tuple[list[LexicalHit], int]:  # fmt: skip
+        """The best ``limit`` hits and, in the same pass, how many documents match (0 when not counted).
+
+        With ``second_pass`` a long text's first ``RESCORE_DEPTH`` hits come in the order of BM25 at
+        ``bm25.K1``/``bm25.B``: for a ranking BM25 makes alone. Hybrid search fuses the first pass's scores, with
+        which its lexical weight was chosen (the second pass lowered it on the tuning half: docs/benchmarks.md).
+        """
+        document = self.document_query(text)
+        query = document or self.text_query(text)
+        if query is None:
             return [], 0
+        again = document if second_pass else None
         searcher = self.index.searcher()
-        result = searcher.search(combined, limit=limit, count=count)
+        depth = max(limit, RESCORE_DEPTH) if again is not None else limit
+        result = searcher.search(self._with_filters(query, filters), limit=depth, count=count)
+        scored = rescore(again, searcher, result.hits) if again is not None else result.hits
         hits: list[LexicalHit] = []
-        for score, address in result.hits:
+        for score, address in scored[:limit]:
             stored = searcher.doc(address)
             hits.append(LexicalHit(stored["number"][0], float(score), stored["family"][0]))
         return hits, int(getattr(result, "count", 0) or 0) if count else 0
@@ -295,8 +309,9 @@ class LexicalIndex:
     def _filtered(self, text: str, filters: Filters | None) -> tantivy.Query | None:
         """The free-text query (long English text term by term, else the parser's) with the filters as clauses."""
         query = self.document_query(text) or self.text_query(text)
-        if query is None:
-            return None
+        return self._with_filters(query, filters) if query is not None else None
+
+    def _with_filters(self, query: tantivy.Query, filters: Filters | None) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, query), *self.filter_clauses(filters or Filters())]
         return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else query
 

@@ -12,7 +12,9 @@ A candidate set is complete when no document a shard left out could beat the mer
 document's global score is at most its local score times the largest ratio of global to local idf over the query's
 terms, times the largest ratio of global to local average field length. Where that bound could still reach the
 merged ``limit``-th score, that shard is searched deeper. Phrase clauses carry no term in their explanation; their
-local score is kept (``exact`` is then False on the result), which only matters for quoted queries.
+local score is kept (``exact`` is then False on the result), which only matters for quoted queries. A long text's
+first hits are then scored again at the second pass's k1 and b, as one index does (``novum.index.bm25``), with the
+collection-wide statistics.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 import tantivy
 
+from novum.index import bm25
 from novum.index.lexical import (
     RANKED_FIELDS,
     TEXT_FIELDS,
@@ -45,7 +48,6 @@ from novum.normalize.text import has_cjk, segment
 TERM_FIELDS = (*TEXT_FIELDS, *ZH_FIELDS, "number", "family", "cpc", "ipc", "country", "kind", "numbers", "sei",
                "priority_numbers")  # fmt: skip
 _TERM = re.compile(r'Term\(field=(\d+), type=Str, "(.*)"\)$', re.DOTALL)
-_BOOST = re.compile(r"Boost x([0-9.eE+-]+) of")
 FIRST_DEPTH = 3  # candidates per shard: limit * FIRST_DEPTH + 10 at first, doubled while the bound says so
 
 
@@ -61,6 +63,7 @@ class _Candidate:
     family: str
     local: float
     explanation: dict[str, Any]
+    address: Any
 
 
 @dataclass
@@ -105,10 +108,14 @@ class ShardedLexicalIndex:
         return sum(s.count() for s in self.shards)
 
     # --- searching ----------------------------------------------------------------------------------------------
-    def search(self, text: str, filters: Filters | None = None, limit: int = 10) -> list[LexicalHit]:
-        return self.search_counted(text, filters, limit).hits
+    def search(
+        self, text: str, filters: Filters | None = None, limit: int = 10, *, second_pass: bool = True
+    ) -> list[LexicalHit]:
+        return self.search_counted(text, filters, limit, second_pass=second_pass).hits
 
-    def search_counted(self, text: str, filters: Filters | None = None, limit: int = 10) -> ShardedResult:
+    def search_counted(
+        self, text: str, filters: Filters | None = None, limit: int = 10, *, second_pass: bool = True
+    ) -> ShardedResult:
         """The global top ``limit`` (single-index BM25 scores) and the number of matching documents.
 
         Explaining a score costs about a millisecond, so only candidates that could still reach the top are
@@ -119,6 +126,8 @@ class ShardedLexicalIndex:
         queries = [shard._filtered(text, filters) for shard in self.shards]
         if any(q is None for q in queries):
             return ShardedResult([], 0)
+        document = second_pass and self.shards[0].document_query(text) is not None  # its first hits scored again
+        wanted, limit = limit, max(limit, bm25.RESCORE_DEPTH) if document else limit
         searchers = [s.index.searcher() for s in self.shards]  # one snapshot per shard for the whole search
         depth = [limit * FIRST_DEPTH + 10] * len(self.shards)
         fetched = list(self._pool.map(lambda i: self._fetch(searchers[i], queries[i], depth[i]), range(len(depth))))
@@ -158,9 +167,19 @@ class ShardedLexicalIndex:
                 depth[i] *= 2
                 fetched[i] = self._fetch(searchers[i], queries[i], depth[i])
         order = sorted(done, key=lambda key: (-scores[key][0], done[key].number))[:limit]
-        hits = [LexicalHit(done[key].number, scores[key][0], done[key].family) for key in order]
-        exact = all(scores[key][1] for key in order)
+        top = [(scores[key][0], key) for key in order]
+        if document:  # as one index does it (novum.index.bm25), with the collection's statistics
+            top = bm25.second_pass(top, lambda key: self._document_score(done[key], text, searchers, stats))
+        hits = [LexicalHit(done[key].number, score, done[key].family) for score, key in top[:wanted]]
+        exact = all(scores[key][1] for _, key in top[:wanted])
         return ShardedResult(hits, sum(count for _, count in fetched), exact, depth, len(done))
+
+    def _document_score(self, candidate: _Candidate, text: str, searchers: list[Any], stats: _Stats) -> float:
+        """A candidate's BM25 for the long text alone (no filter clauses) at the second pass's k1 and b."""
+        query = self.shards[candidate.shard].document_query(text)
+        assert query is not None
+        explanation = json.loads(query.explain(searchers[candidate.shard], candidate.address).to_json())
+        return self._rescore(explanation, candidate.shard, stats, (bm25.K1, bm25.B))[0]
 
     @staticmethod
     def _fetch(searcher: Any, query: tantivy.Query | None, depth: int) -> tuple[list[tuple[float, Any]], int]:
@@ -174,7 +193,9 @@ class ShardedLexicalIndex:
         assert query is not None
         stored = searcher.doc(address)
         explanation = json.loads(query.explain(searcher, address).to_json())
-        return _Candidate(i, stored["number"][0], stored["family"][0], float(explanation["value"]), explanation)
+        return _Candidate(
+            i, stored["number"][0], stored["family"][0], float(explanation["value"]), explanation, address
+        )
 
     # --- global statistics --------------------------------------------------------------------------------------
     def _statistics(self, terms: set[tuple[str, str]], searchers: list[Any]) -> _Stats:
@@ -218,7 +239,7 @@ class ShardedLexicalIndex:
                 query = tantivy.Query.term_query(self.shards[i].schema, name, term)
                 hit = searcher.search(query, limit=1).hits
                 if hit:
-                    leaf = _leaf(json.loads(query.explain(searcher, hit[0][1]).to_json()))
+                    leaf = bm25.term_statistics(json.loads(query.explain(searcher, hit[0][1]).to_json()))
                     tokens = leaf["avgdl"] * leaf["N"]
                     docs = leaf["N"]
             self._lengths[key] = (tokens, docs)
@@ -232,23 +253,25 @@ class ShardedLexicalIndex:
                      for name in {n for n, _ in present}), default=1.0)  # fmt: skip
         return max(1.0, idf) * avgdl
 
-    def _rescore(self, node: dict[str, Any], shard: int, stats: _Stats) -> tuple[float, bool]:
-        """The node's score with global statistics, and whether every part of it could be recomputed."""
+    def _rescore(
+        self, node: dict[str, Any], shard: int, stats: _Stats, k1_b: tuple[float, float] | None = None
+    ) -> tuple[float, bool]:
+        """The node's score with global statistics (at tantivy's k1 and b, or ``k1_b``), and whether every part of
+        it could be recomputed."""
         description = str(node.get("description", ""))
         children = node.get("details") or []
         if description.startswith("TermQuery") and node.get("context"):
             key = self._term_key(node["context"][0])
-            leaf = _leaf(node)
+            leaf = bm25.term_statistics(node)
             if key is not None:
-                tf = leaf["freq"] / (leaf["freq"] + leaf["k1"] * (1 - leaf["b"] + leaf["b"] * leaf["dl"] / stats.avgdl(
-                    key[0])))  # fmt: skip
-                return (leaf["k1"] + 1) * stats.idf(key) * tf, True
-        boost = _BOOST.match(description)
+                k1, b = k1_b or (leaf["k1"], leaf["b"])
+                return stats.idf(key) * bm25.saturation(leaf["freq"], leaf["dl"], stats.avgdl(key[0]), k1, b), True
+        boost = bm25.BOOST.match(description)
         if boost and len(children) == 1:
-            value, whole = self._rescore(children[0], shard, stats)
+            value, whole = self._rescore(children[0], shard, stats, k1_b)
             return float(boost.group(1)) * value, whole
         if description.startswith("BooleanClause"):
-            parts = [self._rescore(child, shard, stats) for child in children]
+            parts = [self._rescore(child, shard, stats, k1_b) for child in children]
             return sum(p[0] for p in parts), all(p[1] for p in parts)
         constant = not children and not description.startswith(("TermQuery", "Phrase"))
         return float(node["value"]), constant  # a constant-score clause (filters) or a phrase: kept as it is
@@ -269,10 +292,10 @@ class _Stats:
 
     def idf(self, key: tuple[str, str]) -> float:
         n = sum(self.local.get((i, key), 0) for i in range(len(self.docs)))
-        return _idf(n, sum(self.docs))
+        return bm25.idf(n, sum(self.docs))
 
     def local_idf(self, shard: int, key: tuple[str, str]) -> float:
-        return _idf(self.local.get((shard, key), 0), self.docs[shard])
+        return bm25.idf(self.local.get((shard, key), 0), self.docs[shard])
 
     def avgdl(self, name: str) -> float:
         tokens = sum(t for (_, f), (t, _) in self.lengths.items() if f == name)
@@ -294,25 +317,6 @@ def _query_terms(text: str, filters: Filters) -> set[tuple[str, str]]:
         terms |= {(f"{name}_zh", str(t)) for t in _segmented().analyze(segment(text)) for name in RANKED_FIELDS}
     terms |= {("country", v.upper()) for v in filters.country} | {("kind", v.upper()) for v in filters.kind}
     return terms
-
-
-def _idf(n: float, total: float) -> float:
-    return math.log(1 + (total - n + 0.5) / (n + 0.5))
-
-
-def _leaf(node: dict[str, Any]) -> dict[str, float]:
-    """The numbers of a BM25 term explanation: freq, k1, b, dl, avgdl, n and N."""
-    out: dict[str, float] = {}
-
-    def walk(item: dict[str, Any]) -> None:
-        head = str(item.get("description", "")).split(",", 1)[0].strip()
-        if head in ("freq", "k1", "b", "dl", "avgdl", "n", "N"):
-            out[head] = float(item["value"])
-        for child in item.get("details") or []:
-            walk(child)
-
-    walk(node)
-    return out
 
 
 def _collect_terms(node: dict[str, Any], names: dict[int, str], into: set[tuple[str, str]]) -> None:

@@ -256,7 +256,8 @@ class Matcher:
         lexical: list[tuple[str, float]] = []
         semantic: list[list[tuple[str, float]]] = []
         if mode in ("lexical", "hybrid"):
-            lexical = [(h.number, h.score) for h in self.index.search(text, filters, limit=depth * 2)]
+            found = self.index.search(text, filters, limit=depth * 2, second_pass=mode == "lexical")
+            lexical = [(h.number, h.score) for h in found]
         if mode in ("semantic", "hybrid"):
             for dense in self.dense:
                 vector = self._vectors.get((dense.model, text)) if not document else None

@@ -130,7 +130,9 @@ def search_page(
     while True:
         lexical: list[tuple[str, float]] = []
         if request.mode in ("lexical", "hybrid"):
-            found_lexical, total = index.search_counted(request.query, request.filters, limit=fetch)
+            found_lexical, total = index.search_counted(
+                request.query, request.filters, limit=fetch, second_pass=request.mode == "lexical"
+            )
             lexical = [(h.number, h.score) for h in found_lexical]
             families.update((h.number, h.family) for h in found_lexical)  # the index stores each family key
         ranked = _order(request.mode, lexical, semantic, depth)
