@@ -126,7 +126,9 @@ class ShardedLexicalIndex:
         queries = [shard._filtered(text, filters) for shard in self.shards]
         if any(q is None for q in queries):
             return ShardedResult([], 0)
-        document = second_pass and self.shards[0].document_query(text) is not None  # its first hits scored again
+        # a long text's first hits are scored again: its term query on each shard, built once for all of them
+        documents = [shard.document_query(text) for shard in self.shards] if second_pass else []
+        document = bool(documents) and documents[0] is not None
         wanted, limit = limit, max(limit, bm25.RESCORE_DEPTH) if document else limit
         searchers = [s.index.searcher() for s in self.shards]  # one snapshot per shard for the whole search
         depth = [limit * FIRST_DEPTH + 10] * len(self.shards)
@@ -169,14 +171,16 @@ class ShardedLexicalIndex:
         order = sorted(done, key=lambda key: (-scores[key][0], done[key].number))[:limit]
         top = [(scores[key][0], key) for key in order]
         if document:  # as one index does it (novum.index.bm25), with the collection's statistics
-            top = bm25.second_pass(top, lambda key: self._document_score(done[key], text, searchers, stats))
+            top = bm25.second_pass(top, lambda key: self._document_score(done[key], documents, searchers, stats))
         hits = [LexicalHit(done[key].number, score, done[key].family) for score, key in top[:wanted]]
         exact = all(scores[key][1] for _, key in top[:wanted])
         return ShardedResult(hits, sum(count for _, count in fetched), exact, depth, len(done))
 
-    def _document_score(self, candidate: _Candidate, text: str, searchers: list[Any], stats: _Stats) -> float:
+    def _document_score(
+        self, candidate: _Candidate, documents: list[tantivy.Query | None], searchers: list[Any], stats: _Stats
+    ) -> float:
         """A candidate's BM25 for the long text alone (no filter clauses) at the second pass's k1 and b."""
-        query = self.shards[candidate.shard].document_query(text)
+        query = documents[candidate.shard]
         assert query is not None
         explanation = json.loads(query.explain(searchers[candidate.shard], candidate.address).to_json())
         return self._rescore(explanation, candidate.shard, stats, (bm25.K1, bm25.B))[0]
