@@ -68,7 +68,7 @@ bench: setup
 	$(BIN)/python bench/watch_bench.py
 	$(BIN)/python bench/fault_bench.py --trials 3 --kills 3
 	$(BIN)/python bench/fuzz_bench.py --examples 5000
-	$(BIN)/python bench/match_data.py nvidia patsnap --embed && $(BIN)/python bench/match_data.py usapi
+	$(BIN)/python bench/match_data.py nvidia patsnap usapi --embed
 	$(BIN)/python bench/match_bench.py quality
 	$(BIN)/python bench/match_bench.py latency
 

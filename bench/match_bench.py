@@ -25,7 +25,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ import match_data  # noqa: E402
 from novum.eval.datasets import patsnap_free_text  # noqa: E402
 from novum.eval.measures import hit_at, per_topic, relative_change  # noqa: E402
 from novum.index.dense import DenseIndex  # noqa: E402
-from novum.index.firms import FirmEntry, FirmIndex  # noqa: E402
+from novum.index.firms import FirmEntry, FirmHit, FirmIndex  # noqa: E402
 from novum.index.lexical import Filters, LexicalIndex, open_index_for_reading  # noqa: E402
 from novum.ingest.embedding import existing_dense  # noqa: E402
 from novum.match.engine import PORTFOLIOS, Matcher, MatchOptions  # noqa: E402
@@ -53,8 +55,9 @@ from novum.match.evalset import (  # noqa: E402
     read_ipc_titles,
     sha,
 )
-from novum.match.firms import firm_key, fuse_firms, owners, rank_firms  # noqa: E402
+from novum.match.firms import PROFILE_K, FirmMatch, firm_key, fuse_firms, owners, rank_firms  # noqa: E402
 from novum.match.text import need_parts  # noqa: E402
+from novum.search.fusion import reciprocal_rank_fusion  # noqa: E402
 from novum.store.sqlite import Store  # noqa: E402
 
 CLASSIFICATION = match_data.SHARED / "classification"
@@ -81,13 +84,6 @@ def bm25_firms(matcher: Matcher, topic: FirmTopic) -> Ranking:
         for name in owners(patent) if patent else []:
             order.setdefault(firm_key(name), 1.0 / rank)
     return sorted(order.items(), key=lambda kv: -kv[1])
-
-
-def novum_firms(matcher: Matcher, topic: FirmTopic, **voting: float) -> Ranking:
-    """The document model alone: firms by k-NN voting over the held-out patent's neighbours."""
-    neighbours = matcher.neighbours(topic.text, Filters(exclude=topic.exclude), DEPTH)
-    records = matcher.store.get_many(n for n, _ in neighbours)
-    return [(f.key, f.score) for f in rank_firms(neighbours, records, None, DEPTH, **voting)]  # type: ignore[arg-type]
 
 
 def held_out_firms(matcher: Matcher, patents: list[Any], topics: list[FirmTopic], folder: Path) -> Matcher:
@@ -170,42 +166,124 @@ def need_sets(matcher: Matcher, needs: list[NeedTopic], label: str) -> None:
         report(f"{label}, {half} half", qrels, runs)
 
 
+class FirmSpace:
+    """Diagnostics, not novum's ranking (measured and not adopted, docs/benchmarks.md): firms in the space of their
+    patents' title-and-abstract bge vectors, every patent but the held-out ones counted.
+
+    ``centroid`` ranks firms by the cosine of their mean vector (the firm vector of text-based technological
+    proximity); ``closest`` by their ``m`` closest patents over the whole store, the n-th cosine weighted
+    ``decay ** (n - 1)`` (k-NN voting by cosine with no depth cut-off: firms with several patents collect several
+    cosines, which the control rows take away)."""
+
+    def __init__(self, dense: DenseIndex, patents: list[Any], held_out: set[str]) -> None:
+        summary = {  # each document's title-and-abstract passage (its main language's)
+            number: row
+            for row, (number, location) in enumerate(zip(dense.passage_number, dense.passage_location, strict=True))
+            if location == "abstract" and not dense.deleted[row]
+        }
+        pairs = sorted({(key, summary[p.number]) for p in patents if p.number in summary and p.number not in held_out
+                        for key in {firm_key(name) for name in owners(p)} if key})  # fmt: skip
+        self.keys = sorted({key for key, _ in pairs})
+        index = {key: i for i, key in enumerate(self.keys)}
+        self.firm = np.array([index[key] for key, _ in pairs])
+        self.vectors = np.asarray(dense.vectors()[[row for _, row in pairs]], dtype=np.float32)  # one row per pair
+        sums = np.zeros((len(self.keys), self.vectors.shape[1]), dtype=np.float32)
+        np.add.at(sums, self.firm, self.vectors)
+        self.centroids = sums / np.linalg.norm(sums, axis=1, keepdims=True)
+
+    def centroid(self, vector: np.ndarray) -> Ranking:
+        return self._best(self.centroids @ vector.reshape(-1))
+
+    def closest(self, vector: np.ndarray, m: int = 3, decay: float = 0.5) -> Ranking:
+        cosines = self.vectors @ vector.reshape(-1)
+        order = np.lexsort((-cosines, self.firm))  # by firm, each firm's closest first
+        firm, value = self.firm[order], cosines[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(firm)) + 1]
+        nth = np.arange(len(firm)) - np.repeat(starts, np.diff(np.r_[starts, len(firm)]))
+        kept = nth < m
+        totals = np.zeros(len(self.keys))
+        np.add.at(totals, firm[kept], value[kept] * decay ** nth[kept])
+        return self._best(totals)
+
+    def _best(self, scores: np.ndarray) -> Ranking:
+        return [(self.keys[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[:DEPTH]]
+
+
+@dataclass
+class FirmLists:
+    """One topic's firm rankings, each alone: k-NN voting, the firm documents (BM25), the firm centroids (when the
+    store is embedded; a diagnostic)."""
+
+    voting: list[FirmMatch]
+    portfolio: list[FirmHit]
+    centroids: Ranking
+
+    @classmethod
+    def of(cls, matcher: Matcher, topic: FirmTopic, space: FirmSpace | None, vector: np.ndarray | None) -> FirmLists:
+        neighbours = matcher.neighbours(topic.text, Filters(exclude=topic.exclude), DEPTH)
+        voting = rank_firms(neighbours, matcher.store.get_many(n for n, _ in neighbours), None, DEPTH)
+        assert matcher.firms is not None
+        centroids = space.centroid(vector) if space is not None and vector is not None else []
+        return cls(voting, matcher.firms.rank(topic.text, DEPTH), centroids)
+
+    def fused(self, k: int = PROFILE_K) -> Ranking:
+        """Voting and firm documents fused as ``novum match patent`` fuses them."""
+        voting = [replace(m) for m in self.voting]  # fusing renumbers the matches it keeps
+        return [(f.key, f.score) for f in fuse_firms(voting, self.portfolio, None, DEPTH, k)]
+
+    def with_centroids(self, k: int = PROFILE_K) -> Ranking:
+        """The centroids as a third list in the same reciprocal-rank fusion."""
+        lists = [[m.key for m in self.voting], [h.key for h in self.portfolio], [key for key, _ in self.centroids]]
+        return sorted(reciprocal_rank_fusion(lists, k), key=lambda pair: (-pair[1], pair[0]))[:DEPTH]
+
+
 def firm_set(matcher: Matcher, patents: list[Any], topics: list[FirmTopic], label: str, tune: bool = False) -> None:
-    """Both halves (split by the parity of the SHA-1 of the held-out number); the grids on the tuning half."""
+    """Both halves (split by the parity of the SHA-1 of the held-out number); the grids on the tuning half; each
+    half again with every ranking cut to the applicants that can be answers (the control)."""
     halves = {"tune": [t for t in topics if sha(t.id) % 2 == 0], "held-out": [t for t in topics if sha(t.id) % 2]}
+    dense = next((d for d in matcher.dense if isinstance(d, DenseIndex)), None)
+    space = FirmSpace(dense, patents, {n for t in topics for n in t.exclude}) if dense is not None else None
     with tempfile.TemporaryDirectory(prefix="novum-firms-") as folder:
         profiled = held_out_firms(matcher, patents, topics, Path(folder))
         if tune:
             tune_firms(matcher, halves["tune"])
-            tune_profile_k(profiled, halves["tune"])
         for half, chosen in halves.items():
             qrels = {t.id: {t.firm: 1} for t in chosen}
-            runs: dict[str, dict[str, Ranking]] = {"BM25 (novum lexical)": {}, "k-NN voting alone": {},
-                                                   "novum match firms (voting + firm documents)": {}}  # fmt: skip
+            runs: dict[str, dict[str, Ranking]] = defaultdict(dict)
             started = time.perf_counter()
+            lists: dict[str, FirmLists] = {}
             for topic in chosen:
+                vector = dense.embedder.embed_passages([topic.text]) if dense is not None else None
+                lists[topic.id] = parts = FirmLists.of(profiled, topic, space, vector)
                 runs["BM25 (novum lexical)"][topic.id] = bm25_firms(matcher, topic)
-                runs["k-NN voting alone"][topic.id] = novum_firms(matcher, topic)
+                runs["k-NN voting alone"][topic.id] = [(m.key, m.score) for m in parts.voting]
                 found = profiled.firms_for(topic.text, topic.exclude, None, DEPTH, evidence=False)
                 runs["novum match firms (voting + firm documents)"][topic.id] = [(f.key, f.score) for f in found]
+                if space is not None and vector is not None:
+                    runs["diagnostic: firm centroids alone"][topic.id] = parts.centroids
+                    runs["diagnostic: novum match firms + centroids (RRF k 10)"][topic.id] = parts.with_centroids()
+                    runs["diagnostic: firms by their 3 closest patents' cosines"][topic.id] = space.closest(vector)
             print(f"  firms: {len(chosen)} topics in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            if half == "tune" and tune:
+                tune_profile_k(qrels, lists)
             report(f"{label}, {half} half", qrels, runs, "one held-out patent per applicant with >= 5 families")
+            eligible = {t.firm for t in topics}  # the applicants with five or more families
+            among = {system: {tid: [(key, score) for key, score in ranking if key in eligible]
+                              for tid, ranking in ranked.items()} for system, ranked in runs.items()}  # fmt: skip
+            note = f"each ranking cut to the {len(eligible)} applicants with >= 5 families, the only possible answers"
+            report(f"{label}, {half} half, control", qrels, among, note)
 
 
-def tune_profile_k(matcher: Matcher, topics: list[FirmTopic]) -> None:
-    """nDCG@10 on the tuning topics of the reciprocal-rank k that fuses voting with the firm documents."""
-    qrels = {t.id: {t.firm: 1} for t in topics}
-    voting, portfolio = {}, {}
-    for t in topics:
-        neighbours = matcher.neighbours(t.text, Filters(exclude=t.exclude), DEPTH)
-        voting[t.id] = rank_firms(neighbours, matcher.store.get_many(n for n, _ in neighbours), None, DEPTH)
-        portfolio[t.id] = matcher.firms.rank(t.text, DEPTH)
-    print("\n| fusion k | nDCG@10 (tuning half) | firm documents alone |\n|---:|---:|---:|")
-    alone = {tid: [(h.key, h.score) for h in hits] for tid, hits in portfolio.items()}
+def tune_profile_k(qrels: dict[str, dict[str, int]], lists: dict[str, FirmLists]) -> None:
+    """nDCG@10 on the tuning topics of the reciprocal-rank k that fuses voting with the firm documents, and with
+    the centroids as a third list (a diagnostic)."""
+    alone = {tid: [(h.key, h.score) for h in parts.portfolio] for tid, parts in lists.items()}
+    print("\n| fusion k | voting + firm documents | + centroids | firm documents alone |\n|---:|---:|---:|---:|")
     for k in (1, 10, 60):
-        run = {tid: [(f.key, f.score) for f in fuse_firms(voting[tid], portfolio[tid], None, DEPTH, k)]
-               for tid in voting}  # fmt: skip
-        print(f"| {k} | {np.mean(scores(qrels, run)[0]):.3f} | {np.mean(scores(qrels, alone)[0]):.3f} |")
+        fused = {tid: parts.fused(k) for tid, parts in lists.items()}
+        third = {tid: parts.with_centroids(k) for tid, parts in lists.items()}
+        print(f"| {k} | {np.mean(scores(qrels, fused)[0]):.3f} | {np.mean(scores(qrels, third)[0]):.3f} "
+              f"| {np.mean(scores(qrels, alone)[0]):.3f} |")  # fmt: skip
 
 
 def open_matcher(name: str) -> Matcher:
@@ -249,7 +327,8 @@ def quality(sets: list[str]) -> None:
         patents = list(matcher.store.iter_patents())
         family = matcher.store.family_keys(p.number for p in patents)
         topics = firm_topics(patents, family)
-        label = "Firms for held-out patents, US API corpus 18,880 (lexical only: not embedded)"
+        kind = "hybrid: bge-small vectors of every passage" if matcher.dense else "lexical only: not embedded"
+        label = f"Firms for held-out patents, US API corpus 18,880 ({kind})"
         firm_set(matcher, patents, topics, label, True)
 
 
@@ -326,9 +405,13 @@ def latency(size: int, queries: int) -> None:
         work.mkdir(parents=True)
         store, index, ingest_s = build_latency_store(work, size, real, first_vector)
     dense = DenseIndex(store, load_embedder("bge-small-en"))
-    matcher = Matcher(store, index, [dense])
+    writable = FirmIndex(work / "data")
+    if writable.count() == 0:  # a store built before the firm documents: add them, as `novum reindex` would
+        writable.add([FirmEntry.of(p) for p in store.iter_patents()])
+    matcher = Matcher(store, index, [dense], firms=FirmIndex(work / "data", read_only=True))
     rng_q = random.Random(3)
     needs = [str(r["abstracts"]["en"]) for r in rng_q.sample([r for r in real if r.get("abstracts")], queries)]
+    patents = rng_q.sample(sorted(store.numbers()), queries)
     runs: list[tuple[str, Callable[[str], object]]] = [
         ("search() alone, hybrid (the engine call a match makes)",
          lambda q: search(store, index, SearchRequest(q, Filters(), 10, True, "hybrid"), [dense])),
@@ -337,8 +420,11 @@ def latency(size: int, queries: int) -> None:
         ("novum match need --available", lambda q: matcher.match_need(q, MatchOptions(available=True))),
     ]  # fmt: skip
     rows = [(label, _timed(needs, run)) for label, run in runs]
+    rows.append(("novum match patent (firms by neighbours and firm documents, needs, readiness)",
+                 _timed(patents, lambda number: matcher.match_patent(number))))  # fmt: skip
     print(f"\n{size:,} documents ({len(real):,} real NVIDIA records replicated), {size:,} bge vectors, "
-          f"{queries} needs (real abstracts); lexical ingest {ingest_s:.0f} s (nan: store reused)\n")  # fmt: skip
+          f"{queries} needs (real abstracts) and {queries} stored patents; lexical ingest {ingest_s:.0f} s (nan: store "
+          f"reused)\n")  # fmt: skip
     print("| run | p50 ms | p95 ms |")
     print("|---|---:|---:|")
     for label, (p50, p95) in rows:

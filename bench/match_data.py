@@ -6,10 +6,12 @@
 * ``patsnap``: the 2,244 PatSnap export records (evaluation only), read by novum's own PatSnap reader.
 * ``usapi``: the 18,880 API-Evangelist US patents (first assignee; no classes), for firm matching.
 
-Each store is built once (ingest, and bge-small-en title+abstract vectors where asked) and reused by later runs:
-its folder name carries the corpus, so deleting ``/tmp/novum-match-*`` starts over.
+Each store is built once (ingest, and bge-small-en vectors of the default passages where asked: title + abstract
+for NVIDIA and PatSnap, which carry nothing else; also the description's first paragraphs for the US API corpus,
+about 50 minutes on the two cores) and reused by later runs: its folder name carries the corpus, so deleting
+``/tmp/novum-match-*`` starts over.
 
-    nice -n 10 python bench/match_data.py nvidia patsnap [--embed]
+    nice -n 10 python bench/match_data.py nvidia patsnap usapi [--embed]
 """
 
 from __future__ import annotations
@@ -105,13 +107,14 @@ def store_dir(name: str) -> Path:
 
 def build(name: str, embed: bool) -> Path:
     """Ingest a corpus into its /tmp store (idempotent), and embed it with bge-small-en if asked (NVIDIA and
-    PatSnap records carry title + abstract only, so that is one passage per document)."""
+    PatSnap records carry title + abstract only, so that is one passage per document; a US API record has its
+    description's first 1,000 characters too)."""
     folder = store_dir(name)
     with Store(folder) as store:
         Ingester(store, open_index(store)).run(sources(name))
         if embed:
             set_models(folder, ["bge-small-en"])
-            (dense,) = open_dense(store)  # the default passage policy: these records have title + abstract only
+            (dense,) = open_dense(store)  # the default passage policy
             done = embed_pending(dense, lambda d, t: print(f"\r{name}: embedded {d}/{t}", end="", file=sys.stderr))
             print(f"\n{name}: {store.count()} documents, {done} newly embedded", file=sys.stderr)
     return folder

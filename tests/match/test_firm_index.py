@@ -19,6 +19,7 @@ from novum.index.consistency import check, stored_counts
 from novum.index.firms import FirmEntry, FirmHit, FirmIndex
 from novum.index.lexical import open_index, open_index_for_reading
 from novum.ingest.pipeline import reindex, sync_index
+from novum.match import engine
 from novum.match.engine import Matcher
 from novum.match.firms import FirmMatch, applicant_type, firm_key, fuse_firms, owners
 from novum.model import Party, Patent
@@ -109,6 +110,21 @@ def test_match_patent_fuses_neighbours_and_portfolios(data_dir: Path) -> None:
     top = market.firms[0]
     assert (top.key, top.found_by, top.evidence) == ("CITRIX SYSTEMS", ["neighbours", "portfolio"], ["US8676949"])
     assert market.to_dict()["firms"][0]["found_by"] == ["neighbours", "portfolio"]
+
+
+def test_a_firm_found_by_its_portfolio_alone_names_its_closest_patents(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "NEIGHBOURS", 5)  # five neighbours: most firms are found by their portfolios alone
+    with Store(data_dir) as store:
+        matcher = Matcher(store, open_index_for_reading(store))
+        market = matcher.match_patent("US8392497")
+        assert matcher.firms is not None
+        portfolios = {f.key: set(matcher.firms.numbers_of(f.key)) for f in market.firms}
+    alone = [f for f in market.firms if f.found_by == ["portfolio"]]
+    assert len(alone) == 6 and all(len(f.evidence) == 3 and set(f.evidence) <= portfolios[f.key] for f in alone)
+    # three of Red Hat's six patents, those closest to Framehawk's (a virtualised service used through a thin client)
+    assert (alone[0].key, alone[0].evidence) == ("RED HAT", ["US9009696", "US8209564", "US9053472"])
 
 
 def test_fusing_puts_firms_both_models_find_first() -> None:

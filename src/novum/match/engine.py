@@ -174,6 +174,7 @@ class Matcher:
         self.today = today
         self.register = NeedsRegister(store)
         self._vectors: dict[tuple[str, str], npt.NDArray[np.float32]] = {}  # this request's query vectors
+        self._documents: dict[tuple[str, str], npt.NDArray[np.float32]] = {}  # this request's texts as passages
 
     @property
     def mode(self) -> str:
@@ -260,10 +261,12 @@ class Matcher:
             lexical = [(h.number, h.score) for h in found]
         if mode in ("semantic", "hybrid"):
             for dense in self.dense:
-                vector = self._vectors.get((dense.model, text)) if not document else None
-                if vector is None:
-                    embed = dense.embedder.embed_passages if document else dense.embedder.embed_queries
-                    vector = embed([text])
+                if document:
+                    vector = self._document_vector(dense, text)
+                elif (kept := self._vectors.get((dense.model, text))) is not None:
+                    vector = kept
+                else:
+                    vector = dense.embedder.embed_queries([text])
                 semantic.append([(h.number, h.score) for h in dense.search_vector(vector, filters, depth * 2)])
         fused = fuse(mode, lexical, semantic)
         keys = self.store.family_keys(n for n, _ in fused)
@@ -335,7 +338,9 @@ class Matcher:
     ) -> list[FirmMatch]:
         """Firms for a patent's text: its nearest documents (``exclude``d left out) vote, the firm documents are
         ranked as wholes, and the two are fused; ``target``'s own owners are left out of both. With ``evidence``,
-        a firm none of whose patents was a near document names its closest ones (one more search each)."""
+        a firm none of whose patents was a near document names its closest ones (one more search each, ranked as
+        the neighbours are: the text embedded once serves them all)."""
+        self._documents.clear()
         neighbours = self.neighbours(text, Filters(exclude=exclude), NEIGHBOURS)
         records = self.store.get_many(n for n, _ in neighbours)
         voting = rank_firms(neighbours, records, target, NEIGHBOURS)
@@ -346,9 +351,17 @@ class Matcher:
             left_out = set(exclude)
             for match in (m for m in found if not m.evidence):  # found by its portfolio alone: its closest patents
                 held = [n for n in self.firms.numbers_of(match.key) if n not in left_out]
-                hits = self.index.search(text, Filters(only=held), FIRM_EVIDENCE) if held else []
-                match.evidence = [hit.number for hit in hits]
+                closest = self.candidates(text, Filters(only=held), FIRM_EVIDENCE, document=True) if held else []
+                match.evidence = [number for number, _ in closest]
+        self._documents.clear()
         return found
+
+    def _document_vector(self, dense: SemanticIndex, text: str) -> npt.NDArray[np.float32]:
+        """A patent's text embedded as a passage, once for its neighbours and each firm's closest patents."""
+        key = (dense.model, text)
+        if key not in self._documents:
+            self._documents[key] = dense.embedder.embed_passages([text])
+        return self._documents[key]
 
     def neighbours(self, text: str, filters: Filters, depth: int) -> list[tuple[str, float]]:
         """Documents nearest a patent's text (searched as a document: its passages embedded as passages)."""
