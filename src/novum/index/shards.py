@@ -123,12 +123,13 @@ class ShardedLexicalIndex:
         falls under the ``limit``-th rescored score.
         """
         filters = filters or Filters()
-        queries = [shard._filtered(text, filters) for shard in self.shards]
-        if any(q is None for q in queries):
+        # a long text's term query on each shard, built once: searched with the filters, and (second pass) alone
+        documents = [shard.document_query(text) for shard in self.shards]
+        free = [document or shard.text_query(text) for shard, document in zip(self.shards, documents, strict=True)]
+        if any(q is None for q in free):
             return ShardedResult([], 0)
-        # a long text's first hits are scored again: its term query on each shard, built once for all of them
-        documents = [shard.document_query(text) for shard in self.shards] if second_pass else []
-        document = bool(documents) and documents[0] is not None
+        queries = [shard._with_filters(q, filters) for shard, q in zip(self.shards, free, strict=True) if q is not None]
+        document = second_pass and documents[0] is not None
         wanted, limit = limit, max(limit, bm25.RESCORE_DEPTH) if document else limit
         searchers = [s.index.searcher() for s in self.shards]  # one snapshot per shard for the whole search
         depth = [limit * FIRST_DEPTH + 10] * len(self.shards)
